@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Gauntlet.Cli;
+
+/// <summary>
+/// The list of subcommands. Each command lives in its own file under Commands/ and exposes a
+/// <c>Create(IAnsiConsole)</c> factory; adding a command is one line here.
+/// </summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> Create(IAnsiConsole console)
+    {
+        yield break;
+    }
+}
