@@ -1,0 +1,191 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Gauntlet.Data;
+
+/// <summary>
+/// An array read from an IDX file, the format of MNIST and Fashion-MNIST: a big-endian header
+/// (two zero bytes, a type code, the rank, one 32-bit size per dimension) followed by the values.
+/// Gzip-compressed files are recognised by their magic bytes, whatever the extension.
+/// </summary>
+public sealed class IdxFile
+{
+    private const long MaxElements = 1L << 31;
+
+    private IdxFile(int[] dims, float[] values, IdxElementType type)
+    {
+        Dimensions = dims;
+        Values = values;
+        ElementType = type;
+    }
+
+    /// <summary>The dimensions, outermost first.</summary>
+    public IReadOnlyList<int> Dimensions { get; }
+
+    /// <summary>The values converted to float32 (unscaled), row-major.</summary>
+    public float[] Values { get; }
+
+    /// <summary>The element type declared in the header.</summary>
+    public IdxElementType ElementType { get; }
+
+    /// <summary>Reads an IDX file, raw or gzip.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The header is invalid, the file is truncated or has trailing bytes; the message names the file.</exception>
+    public static IdxFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"IDX file not found: {path}", path);
+        }
+
+        using var file = File.OpenRead(path);
+        return Read(file, path);
+    }
+
+    /// <summary>Reads an IDX array from <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
+    public static IdxFile Read(Stream stream, string name)
+    {
+        var buffered = new BufferedStream(stream, 1 << 16);
+        Span<byte> magic = stackalloc byte[2];
+        var peeked = buffered.Read(magic);
+        buffered.Seek(-peeked, SeekOrigin.Current);
+        Stream source = peeked == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
+        try
+        {
+            return ReadRaw(source, name);
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(name, StringComparison.Ordinal))
+        {
+            // GZipStream reports corrupt compressed data without naming the file.
+            throw new InvalidDataException($"{name}: corrupt gzip data ({ex.Message}).", ex);
+        }
+        finally
+        {
+            if (!ReferenceEquals(source, buffered))
+            {
+                source.Dispose();
+            }
+        }
+    }
+
+    private static IdxFile ReadRaw(Stream s, string name)
+    {
+        Span<byte> header = stackalloc byte[4];
+        ReadExactly(s, header, name, "the 4-byte header");
+        if (header[0] != 0 || header[1] != 0)
+        {
+            throw new InvalidDataException($"{name}: not an IDX file (the first two bytes must be zero; got 0x{header[0]:X2} 0x{header[1]:X2}).");
+        }
+
+        var type = header[2] switch
+        {
+            0x08 => IdxElementType.UInt8,
+            0x09 => IdxElementType.Int8,
+            0x0B => IdxElementType.Int16,
+            0x0C => IdxElementType.Int32,
+            0x0D => IdxElementType.Float32,
+            0x0E => IdxElementType.Float64,
+            _ => throw new InvalidDataException($"{name}: unknown IDX element type code 0x{header[2]:X2} (expected 0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E)."),
+        };
+        int rank = header[3];
+        if (rank == 0)
+        {
+            throw new InvalidDataException($"{name}: IDX rank is 0; expected at least one dimension.");
+        }
+
+        var dims = new int[rank];
+        long count = 1;
+        Span<byte> four = stackalloc byte[4];
+        for (var d = 0; d < rank; d++)
+        {
+            ReadExactly(s, four, name, $"the size of dimension {d}");
+            var size = BinaryPrimitives.ReadInt32BigEndian(four);
+            if (size < 0)
+            {
+                throw new InvalidDataException($"{name}: dimension {d} has negative size {size}.");
+            }
+
+            dims[d] = size;
+            count *= size;
+            if (count > MaxElements)
+            {
+                throw new InvalidDataException($"{name}: declared shape is too large ({count}+ elements).");
+            }
+        }
+
+        var width = type switch
+        {
+            IdxElementType.UInt8 or IdxElementType.Int8 => 1,
+            IdxElementType.Int16 => 2,
+            IdxElementType.Int32 or IdxElementType.Float32 => 4,
+            _ => 8,
+        };
+        var values = new float[count];
+        var chunk = new byte[Math.Max(width, (1 << 16) / width * width)];
+        long done = 0;
+        while (done < count)
+        {
+            var n = (int)Math.Min(chunk.Length / width, count - done);
+            ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
+            for (var i = 0; i < n; i++)
+            {
+                var b = chunk.AsSpan(i * width, width);
+                values[done + i] = type switch
+                {
+                    IdxElementType.UInt8 => b[0],
+                    IdxElementType.Int8 => (sbyte)b[0],
+                    IdxElementType.Int16 => BinaryPrimitives.ReadInt16BigEndian(b),
+                    IdxElementType.Int32 => BinaryPrimitives.ReadInt32BigEndian(b),
+                    IdxElementType.Float32 => BinaryPrimitives.ReadSingleBigEndian(b),
+                    _ => (float)BinaryPrimitives.ReadDoubleBigEndian(b),
+                };
+            }
+
+            done += n;
+        }
+
+        if (s.ReadByte() >= 0)
+        {
+            throw new InvalidDataException($"{name}: unexpected bytes after the {count} values the header declares.");
+        }
+
+        return new IdxFile(dims, values, type);
+    }
+
+    private static void ReadExactly(Stream s, Span<byte> buffer, string name, string what)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = s.Read(buffer[total..]);
+            if (n == 0)
+            {
+                throw new InvalidDataException($"{name}: file is truncated while reading {what}.");
+            }
+
+            total += n;
+        }
+    }
+}
+
+/// <summary>Element types an IDX header can declare.</summary>
+public enum IdxElementType
+{
+    /// <summary>Unsigned byte (0x08).</summary>
+    UInt8,
+
+    /// <summary>Signed byte (0x09).</summary>
+    Int8,
+
+    /// <summary>Big-endian 16-bit integer (0x0B).</summary>
+    Int16,
+
+    /// <summary>Big-endian 32-bit integer (0x0C).</summary>
+    Int32,
+
+    /// <summary>Big-endian float32 (0x0D).</summary>
+    Float32,
+
+    /// <summary>Big-endian float64 (0x0E).</summary>
+    Float64,
+}
