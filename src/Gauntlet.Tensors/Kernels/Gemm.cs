@@ -115,13 +115,10 @@ public static class Gemm
             }
             else
             {
+                // No skipping of zero entries of A: 0·Inf and 0·NaN in B must reach C, as in the reference.
                 for (var p = 0; p < k; p++)
                 {
-                    var s = alpha * rowA[p];
-                    if (s != 0f)
-                    {
-                        TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), s, cRow, cRow);
-                    }
+                    TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * rowA[p], cRow, cRow);
                 }
             }
         }

@@ -38,6 +38,19 @@ public class MatMulTests
     }
 
     [Fact]
+    public void Gemm_PropagatesNonFiniteValues_LikeReference()
+    {
+        float[] a = [0f, 1f];
+        float[] b = [float.PositiveInfinity, 2f];
+        var fast = new float[1];
+        var reference = new float[1];
+        Gemm.Multiply(false, false, 1, 1, 2, 1f, a, 2, b, 1, 0f, fast, 1);
+        Gemm.Reference(false, false, 1, 1, 2, 1f, a, 2, b, 1, 0f, reference, 1);
+        Assert.True(float.IsNaN(reference[0]));
+        Assert.True(float.IsNaN(fast[0]));
+    }
+
+    [Fact]
     public void Gemm_IsIdenticalForAnyThreadCount()
     {
         var rng = new Rng(2);
