@@ -243,6 +243,35 @@ public class ActivationTests
     }
 
     [Fact]
+    public void Activations_OnLargeTensors_MatchSliceBySliceEvaluation()
+    {
+        // Large enough for the multi-threaded chunked path; 1000-element slices stay single-threaded.
+        var x = Tensor.RandN(new Rng(25), 70, 1000);
+        var g = Tensor.RandN(new Rng(26), 70, 1000);
+        x.RequiresGrad = true;
+        var ops = new (string Name, Func<Tensor, Tensor> Op)[]
+        {
+            ("Relu", Nn.Relu), ("LeakyRelu", t => Nn.LeakyRelu(t)), ("Sigmoid", Nn.Sigmoid), ("Tanh", Nn.Tanh),
+            ("Erf", Nn.Erf), ("Gelu", t => Nn.Gelu(t)), ("GeluTanh", t => Nn.Gelu(t, true)),
+            ("HardSigmoid", t => Nn.HardSigmoid(t)), ("HardSwish", Nn.HardSwish),
+            ("Softmax", t => Nn.Softmax(t, -1)), ("LogSoftmax", t => Nn.LogSoftmax(t, -1)),
+        };
+        foreach (var (name, op) in ops)
+        {
+            var y = op(x);
+            var dx = Autodiff.Grad(y, x, g);
+            for (var r = 0; r < 70; r++)
+            {
+                var xs = Tensor.FromSpan(x.ReadOnlySpan.Slice(r * 1000, 1000), 1, 1000).RequireGrad();
+                var ys = op(xs);
+                var dxs = Autodiff.Grad(ys, xs, Tensor.FromSpan(g.ReadOnlySpan.Slice(r * 1000, 1000), 1, 1000));
+                TensorAssert.Close(ys.ReadOnlySpan, y.ReadOnlySpan.Slice(r * 1000, 1000), 0, 0, name);
+                TensorAssert.Close(dxs.ReadOnlySpan, dx.ReadOnlySpan.Slice(r * 1000, 1000), 0, 0, name + "'");
+            }
+        }
+    }
+
+    [Fact]
     public void Softmax_ThrowsNamingOp_ForAxisOutOfRange_OrScalar()
     {
         var x = Tensor.Zeros(2, 3);

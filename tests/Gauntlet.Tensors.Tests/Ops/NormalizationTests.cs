@@ -46,6 +46,7 @@ public class NormalizationTests
     [InlineData(new[] { 5, 3 })]
     [InlineData(new[] { 2, 3, 4, 5 })]
     [InlineData(new[] { 3, 1, 2 })]
+    [InlineData(new[] { 16, 8, 8, 8 })]
     public void BatchNorm_Training_NormalizesWithBatchStatistics(int[] shape)
     {
         var rng = new Rng(41);
@@ -166,6 +167,7 @@ public class NormalizationTests
     [InlineData(new[] { 2, 3, 4 }, 2)]
     [InlineData(new[] { 4, 1 }, 1)]
     [InlineData(new[] { 2, 3 }, 2)]
+    [InlineData(new[] { 300, 200 }, 1)]
     public void LayerNorm_MatchesDoubleReference(int[] shape, int normalizedDims)
     {
         var rng = new Rng(45);
