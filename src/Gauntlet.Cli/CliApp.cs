@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Reflection;
 using Spectre.Console;
 
@@ -35,6 +36,12 @@ public static class CliApp
         foreach (var command in CommandRegistry.Create(console))
         {
             root.Subcommands.Add(command);
+        }
+
+        // The built-in --version prints the entry assembly's version (the test host's under tests).
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new PrintVersionAction();
         }
 
         return root;
@@ -94,4 +101,13 @@ public static class CliApp
         NotSupportedException => true,
         _ => false,
     };
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return ExitOk;
+        }
+    }
 }

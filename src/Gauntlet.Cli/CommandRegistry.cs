@@ -11,6 +11,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> Create(IAnsiConsole console)
     {
-        yield break;
+        yield return Commands.TrainCommand.Create(console);
+        yield return Commands.InfoCommand.Create(console);
     }
 }

@@ -24,6 +24,12 @@ public readonly record struct Conv2dGeometry(
     int DilationW = 1,
     int Groups = 1)
 {
+    /// <summary>Stride 1, no padding, no dilation, one group (so <c>new()</c> is valid; <c>default</c> is not).</summary>
+    public Conv2dGeometry()
+        : this(1, 1, 0, 0, 0, 0, 1, 1, 1)
+    {
+    }
+
     /// <summary>PyTorch-style geometry: the same stride, padding and dilation on both axes.</summary>
     public static Conv2dGeometry Symmetric(int stride = 1, int padding = 0, int dilation = 1, int groups = 1) =>
         new(stride, stride, padding, padding, padding, padding, dilation, dilation, groups);
@@ -57,6 +63,12 @@ public readonly record struct ConvTranspose2dGeometry(
     int OutputPaddingW = 0,
     int Groups = 1)
 {
+    /// <summary>Stride 1, no padding, no dilation, one group (so <c>new()</c> is valid; <c>default</c> is not).</summary>
+    public ConvTranspose2dGeometry()
+        : this(1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1)
+    {
+    }
+
     /// <summary>PyTorch-style geometry with equal settings on both axes.</summary>
     public static ConvTranspose2dGeometry Symmetric(int stride = 1, int padding = 0, int outputPadding = 0, int dilation = 1, int groups = 1) =>
         new(stride, stride, padding, padding, padding, padding, dilation, dilation, outputPadding, outputPadding, groups);

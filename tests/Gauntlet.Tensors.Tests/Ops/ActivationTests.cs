@@ -1,4 +1,4 @@
-using Nn = Gauntlet.Tensors.Ops;
+using NnOps = Gauntlet.Tensors.Ops;
 using Gauntlet.Tensors.Autograd;
 using Gauntlet.Tensors.Tests.Infrastructure;
 using static Gauntlet.Tensors.Tests.Ops.NnTestHelpers;
@@ -41,35 +41,35 @@ public class ActivationTests
     public void Relu_ZeroesNegatives_AndHasZeroGradientAtZero()
     {
         var x = Tensor.FromArray([-2f, 0f, 3f, -0f, float.NaN], 5).RequireGrad();
-        var y = Nn.Relu(x);
+        var y = NnOps.Relu(x);
         TensorAssert.Close([0f, 0f, 3f, 0f, float.NaN], y.ReadOnlySpan, what: "relu");
         var g = Autodiff.Grad(y, x, Tensor.Ones(5));
         TensorAssert.Close([0f, 0f, 1f, 0f, 0f], g.ReadOnlySpan, what: "relu'");
     }
 
     [Fact]
-    public void Relu_GradMatchesFiniteDifferences() => CheckUnary(Nn.Relu, 11, margin: 0.05f, kinks: 0f);
+    public void Relu_GradMatchesFiniteDifferences() => CheckUnary(NnOps.Relu, 11, margin: 0.05f, kinks: 0f);
 
     [Fact]
     public void LeakyRelu_ScalesNegativesBySlope()
     {
         var x = Tensor.FromArray([-2f, 0f, 3f], 3).RequireGrad();
-        var y = Nn.LeakyRelu(x, 0.2f);
+        var y = NnOps.LeakyRelu(x, 0.2f);
         TensorAssert.Close([-0.4f, 0f, 3f], y.ReadOnlySpan, what: "leaky");
         var g = Autodiff.Grad(y, x, Tensor.Ones(3));
         TensorAssert.Close([0.2f, 0.2f, 1f], g.ReadOnlySpan, what: "leaky'");
     }
 
     [Fact]
-    public void LeakyRelu_GradMatchesFiniteDifferences() => CheckUnary(x => Nn.LeakyRelu(x, 0.1f), 12, margin: 0.05f, kinks: 0f);
+    public void LeakyRelu_GradMatchesFiniteDifferences() => CheckUnary(x => NnOps.LeakyRelu(x, 0.1f), 12, margin: 0.05f, kinks: 0f);
 
     [Fact]
     public void Sigmoid_And_Tanh_MatchDoublePrecision()
     {
         var values = new[] { -30f, -5f, -1f, -1e-3f, 0f, 0.5f, 2f, 12f, 40f };
         var x = Tensor.FromArray(values, values.Length);
-        var s = Nn.Sigmoid(x);
-        var t = Nn.Tanh(x);
+        var s = NnOps.Sigmoid(x);
+        var t = NnOps.Tanh(x);
         for (var i = 0; i < values.Length; i++)
         {
             var v = (double)values[i];
@@ -79,10 +79,10 @@ public class ActivationTests
     }
 
     [Fact]
-    public void Sigmoid_GradMatchesFiniteDifferences() => CheckUnary(Nn.Sigmoid, 13, scale: 3f);
+    public void Sigmoid_GradMatchesFiniteDifferences() => CheckUnary(NnOps.Sigmoid, 13, scale: 3f);
 
     [Fact]
-    public void Tanh_GradMatchesFiniteDifferences() => CheckUnary(Nn.Tanh, 14, scale: 1.5f);
+    public void Tanh_GradMatchesFiniteDifferences() => CheckUnary(NnOps.Tanh, 14, scale: 1.5f);
 
     [Fact]
     public void Erf_MatchesDoubleReference_Within1e7()
@@ -94,7 +94,7 @@ public class ActivationTests
         }
 
         xs.AddRange([0.5f, -0.5f, 0.49999997f, 3.9999998f, 4f, float.Epsilon, 1e-30f]);
-        var y = Nn.Erf(Tensor.FromArray([.. xs], xs.Count));
+        var y = NnOps.Erf(Tensor.FromArray([.. xs], xs.Count));
         var worst = 0.0;
         for (var i = 0; i < xs.Count; i++)
         {
@@ -108,7 +108,7 @@ public class ActivationTests
     [Fact]
     public void Erf_IsRelativelyAccurate_NearZero_AndOddWithLimits()
     {
-        var y = Nn.Erf(Tensor.FromArray([1e-6f, -1e-6f, 1e-20f, 0f, 10f, -10f, float.PositiveInfinity, float.NegativeInfinity, float.NaN], 9));
+        var y = NnOps.Erf(Tensor.FromArray([1e-6f, -1e-6f, 1e-20f, 0f, 10f, -10f, float.PositiveInfinity, float.NegativeInfinity, float.NaN], 9));
         var slope = 2 / Math.Sqrt(Math.PI);
         Assert.Equal(slope * 1e-6, y.ReadOnlySpan[0], 1e-6 * 1e-6);
         Assert.Equal(-y.ReadOnlySpan[0], y.ReadOnlySpan[1]);
@@ -118,15 +118,15 @@ public class ActivationTests
     }
 
     [Fact]
-    public void Erf_GradMatchesFiniteDifferences() => CheckUnary(Nn.Erf, 15, scale: 1.5f);
+    public void Erf_GradMatchesFiniteDifferences() => CheckUnary(NnOps.Erf, 15, scale: 1.5f);
 
     [Fact]
     public void Gelu_MatchesDoubleReference_ExactAndTanh()
     {
         var values = new[] { -8f, -3f, -1f, -0.25f, 0f, 0.3f, 1f, 2.5f, 6f };
         var x = Tensor.FromArray(values, values.Length);
-        var exact = Nn.Gelu(x);
-        var approx = Nn.Gelu(x, tanhApproximation: true);
+        var exact = NnOps.Gelu(x);
+        var approx = NnOps.Gelu(x, tanhApproximation: true);
         for (var i = 0; i < values.Length; i++)
         {
             double v = values[i];
@@ -140,30 +140,30 @@ public class ActivationTests
     [Fact]
     public void Gelu_GradMatchesFiniteDifferences()
     {
-        CheckUnary(x => Nn.Gelu(x), 16);
-        CheckUnary(x => Nn.Gelu(x, tanhApproximation: true), 17);
+        CheckUnary(x => NnOps.Gelu(x), 16);
+        CheckUnary(x => NnOps.Gelu(x, tanhApproximation: true), 17);
     }
 
     [Fact]
     public void HardSigmoid_And_HardSwish_MatchPiecewiseDefinitions()
     {
         var x = Tensor.FromArray([-4f, -3f, -1.5f, 0f, 1.5f, 3f, 4f], 7).RequireGrad();
-        var hs = Nn.HardSigmoid(x);
+        var hs = NnOps.HardSigmoid(x);
         TensorAssert.Close([0f, 0f, 0.25f, 0.5f, 0.75f, 1f, 1f], hs.ReadOnlySpan, what: "hardsigmoid");
         TensorAssert.Close([0f, 0f, 1 / 6f, 1 / 6f, 1 / 6f, 0f, 0f], Autodiff.Grad(hs, x, Tensor.Ones(7)).ReadOnlySpan, what: "hardsigmoid'");
-        var sw = Nn.HardSwish(x);
+        var sw = NnOps.HardSwish(x);
         TensorAssert.Close([0f, 0f, -0.375f, 0f, 1.125f, 3f, 4f], sw.ReadOnlySpan, what: "hardswish");
         TensorAssert.Close([0f, -0.5f, 0f, 0.5f, 1f, 1.5f, 1f], Autodiff.Grad(sw, x, Tensor.Ones(7)).ReadOnlySpan, what: "hardswish'");
-        var onnx = Nn.HardSigmoid(Tensor.FromArray([1f], 1), 0.2f, 0.5f);
+        var onnx = NnOps.HardSigmoid(Tensor.FromArray([1f], 1), 0.2f, 0.5f);
         Assert.Equal(0.7f, onnx.Item(), 6);
     }
 
     [Fact]
     public void HardSigmoid_And_HardSwish_GradMatchFiniteDifferences()
     {
-        CheckUnary(x => Nn.HardSigmoid(x), 18, scale: 4f, margin: 0.05f, kinks: [-3f, 3f]);
-        CheckUnary(x => Nn.HardSigmoid(x, 0.2f, 0.5f), 19, scale: 4f, margin: 0.05f, kinks: [-2.5f, 2.5f]);
-        CheckUnary(Nn.HardSwish, 20, scale: 4f, margin: 0.05f, kinks: [-3f, 3f]);
+        CheckUnary(x => NnOps.HardSigmoid(x), 18, scale: 4f, margin: 0.05f, kinks: [-3f, 3f]);
+        CheckUnary(x => NnOps.HardSigmoid(x, 0.2f, 0.5f), 19, scale: 4f, margin: 0.05f, kinks: [-2.5f, 2.5f]);
+        CheckUnary(NnOps.HardSwish, 20, scale: 4f, margin: 0.05f, kinks: [-3f, 3f]);
     }
 
     [Fact]
@@ -173,10 +173,10 @@ public class ActivationTests
         var x = Tensor.RandN(rng, 3, 4, 5);
         for (var axis = -3; axis < 3; axis++)
         {
-            var y = Nn.Softmax(x, axis);
+            var y = NnOps.Softmax(x, axis);
             var ax = axis < 0 ? axis + 3 : axis;
             var dims = x.Shape.ToArray();
-            var sums = Nn.Sum(y, ax);
+            var sums = NnOps.Sum(y, ax);
             foreach (var s in sums.ReadOnlySpan)
             {
                 Assert.Equal(1f, s, 5);
@@ -203,17 +203,17 @@ public class ActivationTests
     public void LogSoftmax_IsStable_ForLargeLogits()
     {
         var x = Tensor.FromArray([1000f, 1001f, 1002f, -1000f, 0f, 1000f], 2, 3);
-        var y = Nn.LogSoftmax(x, 1);
+        var y = NnOps.LogSoftmax(x, 1);
         var lse = Math.Log(1 + Math.Exp(-1) + Math.Exp(-2));
         TensorAssert.Close([(float)(-2 - lse), (float)(-1 - lse), (float)-lse, -2000f, -1000f, 0f], y.ReadOnlySpan, 1e-6, 1e-5, "logsoftmax");
-        var p = Nn.Softmax(x, 1);
+        var p = NnOps.Softmax(x, 1);
         Assert.All(p.ToArray(), v => Assert.True(float.IsFinite(v)));
         Assert.Equal(1f, p[1, 2]);
         Assert.Equal(0f, p[1, 0]);
 
         // Along a strided axis too.
-        var yt = Nn.LogSoftmax(Nn.Transpose(x, 0, 1), 0);
-        TensorAssert.Close(y, Nn.Transpose(yt, 0, 1), 1e-6, 1e-5, "strided");
+        var yt = NnOps.LogSoftmax(NnOps.Transpose(x, 0, 1), 0);
+        TensorAssert.Close(y, NnOps.Transpose(yt, 0, 1), 1e-6, 1e-5, "strided");
     }
 
     [Fact]
@@ -222,8 +222,8 @@ public class ActivationTests
         var x = Tensor.RandN(new Rng(22), 4, 6, 2);
         foreach (var axis in new[] { 0, 1, 2 })
         {
-            var expected = Nn.Log(Nn.Softmax(x, axis));
-            TensorAssert.Close(expected, Nn.LogSoftmax(x, axis), 1e-5, 1e-6, $"axis {axis}");
+            var expected = NnOps.Log(NnOps.Softmax(x, axis));
+            TensorAssert.Close(expected, NnOps.LogSoftmax(x, axis), 1e-5, 1e-6, $"axis {axis}");
         }
     }
 
@@ -236,8 +236,8 @@ public class ActivationTests
             for (var axis = -shape.Length; axis < shape.Length; axis++)
             {
                 var ax = axis;
-                GradCheck.Check(t => Nn.Softmax(t[0], ax), [GradCheck.Input(rng, shape, 2f)], 23 + axis);
-                GradCheck.Check(t => Nn.LogSoftmax(t[0], ax), [GradCheck.Input(rng, shape, 2f)], 24 + axis);
+                GradCheck.Check(t => NnOps.Softmax(t[0], ax), [GradCheck.Input(rng, shape, 2f)], 23 + axis);
+                GradCheck.Check(t => NnOps.LogSoftmax(t[0], ax), [GradCheck.Input(rng, shape, 2f)], 24 + axis);
             }
         }
     }
@@ -251,10 +251,10 @@ public class ActivationTests
         x.RequiresGrad = true;
         var ops = new (string Name, Func<Tensor, Tensor> Op)[]
         {
-            ("Relu", Nn.Relu), ("LeakyRelu", t => Nn.LeakyRelu(t)), ("Sigmoid", Nn.Sigmoid), ("Tanh", Nn.Tanh),
-            ("Erf", Nn.Erf), ("Gelu", t => Nn.Gelu(t)), ("GeluTanh", t => Nn.Gelu(t, true)),
-            ("HardSigmoid", t => Nn.HardSigmoid(t)), ("HardSwish", Nn.HardSwish),
-            ("Softmax", t => Nn.Softmax(t, -1)), ("LogSoftmax", t => Nn.LogSoftmax(t, -1)),
+            ("Relu", NnOps.Relu), ("LeakyRelu", t => NnOps.LeakyRelu(t)), ("Sigmoid", NnOps.Sigmoid), ("Tanh", NnOps.Tanh),
+            ("Erf", NnOps.Erf), ("Gelu", t => NnOps.Gelu(t)), ("GeluTanh", t => NnOps.Gelu(t, true)),
+            ("HardSigmoid", t => NnOps.HardSigmoid(t)), ("HardSwish", NnOps.HardSwish),
+            ("Softmax", t => NnOps.Softmax(t, -1)), ("LogSoftmax", t => NnOps.LogSoftmax(t, -1)),
         };
         foreach (var (name, op) in ops)
         {
@@ -275,12 +275,12 @@ public class ActivationTests
     public void Softmax_ThrowsNamingOp_ForAxisOutOfRange_OrScalar()
     {
         var x = Tensor.Zeros(2, 3);
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Nn.Softmax(x, 2));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => NnOps.Softmax(x, 2));
         Assert.Contains("Softmax", e.Message);
         Assert.Contains("rank 2", e.Message);
-        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => Nn.LogSoftmax(x, -3));
+        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => NnOps.LogSoftmax(x, -3));
         Assert.Contains("LogSoftmax", e2.Message);
-        var e3 = Assert.Throws<TensorShapeException>(() => Nn.Softmax(Tensor.Scalar(1f), 0));
+        var e3 = Assert.Throws<TensorShapeException>(() => NnOps.Softmax(Tensor.Scalar(1f), 0));
         Assert.Contains("Softmax", e3.Message);
     }
 }

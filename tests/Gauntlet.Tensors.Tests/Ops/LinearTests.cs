@@ -1,6 +1,6 @@
 using Gauntlet.Tensors.Autograd;
 using Gauntlet.Tensors.Tests.Infrastructure;
-using Nn = Gauntlet.Tensors.Ops;
+using NnOps = Gauntlet.Tensors.Ops;
 
 namespace Gauntlet.Tensors.Tests.Ops;
 
@@ -41,7 +41,7 @@ public class LinearTests
         var x = Tensor.RandN(rng, xShape);
         var w = Tensor.RandN(rng, outF, xShape[^1]);
         var b = withBias ? Tensor.RandN(rng, outF) : null;
-        var y = Nn.Linear(x, w, b);
+        var y = NnOps.Linear(x, w, b);
         var expectedShape = (int[])xShape.Clone();
         expectedShape[^1] = outF;
         Assert.Equal(new Shape(expectedShape), y.Shape);
@@ -57,8 +57,8 @@ public class LinearTests
             var x = GradCheck.Input(rng, xShape);
             var w = GradCheck.Input(rng, [outF, xShape[^1]]);
             var b = GradCheck.Input(rng, [outF]);
-            GradCheck.Check(t => Nn.Linear(t[0], t[1], t[2]), [x, w, b], 32);
-            GradCheck.Check(t => Nn.Linear(t[0], t[1], null), [x, w], 33);
+            GradCheck.Check(t => NnOps.Linear(t[0], t[1], t[2]), [x, w, b], 32);
+            GradCheck.Check(t => NnOps.Linear(t[0], t[1], null), [x, w], 33);
         }
     }
 
@@ -69,28 +69,28 @@ public class LinearTests
         var x = GradCheck.Input(rng, [3, 4]);
         var w = Tensor.RandN(rng, 2, 4);
         var b = Tensor.RandN(rng, 2);
-        var y = Nn.Linear(x, w, b);
+        var y = NnOps.Linear(x, w, b);
         var g = Tensor.RandN(rng, 3, 2);
         var dx = Autodiff.Grad(y, x, g);
 
         // ∂x = g · W
-        TensorAssert.Close(Nn.MatMul(g, w), dx, 1e-5, 1e-6, "dx");
-        GradCheck.Check(t => Nn.Linear(t[0], w, b), [x], 34);
+        TensorAssert.Close(NnOps.MatMul(g, w), dx, 1e-5, 1e-6, "dx");
+        GradCheck.Check(t => NnOps.Linear(t[0], w, b), [x], 34);
     }
 
     [Fact]
     public void Linear_ThrowsNamingShapes_ForMismatchedInputs()
     {
         var x = Tensor.Zeros(2, 3);
-        var e = Assert.Throws<TensorShapeException>(() => Nn.Linear(x, Tensor.Zeros(4, 5), null));
+        var e = Assert.Throws<TensorShapeException>(() => NnOps.Linear(x, Tensor.Zeros(4, 5), null));
         Assert.Contains("Linear", e.Message);
         Assert.Contains("[2, 3]", e.Message);
         Assert.Contains("[4, 5]", e.Message);
-        var e2 = Assert.Throws<TensorShapeException>(() => Nn.Linear(x, Tensor.Zeros(4, 3), Tensor.Zeros(3)));
+        var e2 = Assert.Throws<TensorShapeException>(() => NnOps.Linear(x, Tensor.Zeros(4, 3), Tensor.Zeros(3)));
         Assert.Contains("bias", e2.Message);
         Assert.Contains("[4]", e2.Message);
-        var e3 = Assert.Throws<TensorShapeException>(() => Nn.Linear(x, Tensor.Zeros(3), null));
+        var e3 = Assert.Throws<TensorShapeException>(() => NnOps.Linear(x, Tensor.Zeros(3), null));
         Assert.Contains("rank 2", e3.Message);
-        Assert.Throws<TensorShapeException>(() => Nn.Linear(Tensor.Scalar(1f), Tensor.Zeros(1, 1), null));
+        Assert.Throws<TensorShapeException>(() => NnOps.Linear(Tensor.Scalar(1f), Tensor.Zeros(1, 1), null));
     }
 }

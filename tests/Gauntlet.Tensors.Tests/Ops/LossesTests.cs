@@ -1,7 +1,7 @@
 using Gauntlet.Tensors.Autograd;
 using Gauntlet.Tensors.Tests.Infrastructure;
 using static Gauntlet.Tensors.Tests.Ops.NnTestHelpers;
-using Nn = Gauntlet.Tensors.Ops;
+using NnOps = Gauntlet.Tensors.Ops;
 
 namespace Gauntlet.Tensors.Tests.Ops;
 
@@ -50,7 +50,7 @@ public class LossesTests
         Assert.Equal(expected.Average(), Losses.CrossEntropy(logits, labels).Item(), 1e-5);
 
         // Same as Nll over LogSoftmax.
-        var nll = Losses.Nll(Nn.LogSoftmax(logits, 1), labels, Reduction.None);
+        var nll = Losses.Nll(NnOps.LogSoftmax(logits, 1), labels, Reduction.None);
         TensorAssert.Close(nll, Losses.CrossEntropy(logits, labels, Reduction.None), 1e-5, 1e-6, "nll");
     }
 
@@ -219,7 +219,7 @@ public class LossesTests
         Assert.Equal(0.5f, Losses.Dlr(z, [0, 1]).Item(), 6);
 
         // Invariant to shift and positive scale.
-        var z2 = Nn.Add(Nn.Multiply(z, 3f), 7f);
+        var z2 = NnOps.Add(NnOps.Multiply(z, 3f), 7f);
         TensorAssert.Close([1.5f, -0.5f], Losses.Dlr(z2, [0, 1], Reduction.None).ReadOnlySpan, 1e-5, 1e-6, "invariance");
     }
 
@@ -274,7 +274,7 @@ public class LossesTests
     public void KlDivergence_MatchesWorkedExample_ForEveryReduction()
     {
         // Input log [0.5, 0.5], target [0.25, 0.75]: 0.25 ln 0.5 + 0.75 ln 1.5. Second row's zero target adds 0.
-        var input = Nn.Log(Tensor.FromArray([0.5f, 0.5f, 0.9f, 0.1f], 2, 2));
+        var input = NnOps.Log(Tensor.FromArray([0.5f, 0.5f, 0.9f, 0.1f], 2, 2));
         var target = Tensor.FromArray([0.25f, 0.75f, 1f, 0f], 2, 2);
         var row0 = (0.25 * Math.Log(0.5)) + (0.75 * Math.Log(1.5));
         var row1 = -Math.Log(0.9);
@@ -284,7 +284,7 @@ public class LossesTests
         Assert.Equal((row0 + row1) / 2, Losses.KlDivergence(input, target, batchMean: true).Item(), 1e-6);
 
         // The same with the target given as log-probabilities (log 0 = −∞ contributes 0).
-        var logTarget = Nn.Log(target);
+        var logTarget = NnOps.Log(target);
         Assert.Equal(row0 + row1, Losses.KlDivergence(input, logTarget, Reduction.Sum, logTarget: true).Item(), 1e-6);
     }
 

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Gauntlet.Data;
+using Gauntlet.Models;
+using Gauntlet.Tensors.Nn;
+using Spectre.Console;
+
+namespace Gauntlet.Cli.Commands;
+
+/// <summary><c>gauntlet train</c>: trains a built-in architecture on an image data set.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", ModelZoo.Architectures)}.", DefaultValueFactory = _ => "cnn-small" };
+        arch.AcceptOnlyFromAmong([.. ModelZoo.Architectures]);
+        var data = new Option<string>("--data") { Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), or a folder with Fashion-MNIST IDX file names.", DefaultValueFactory = _ => "fashion-mnist" };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 2 };
+        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
+        var lr = new Option<float>("--lr") { Description = "Initial learning rate (Adam, cosine-annealed).", DefaultValueFactory = _ => 2e-3f };
+        var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
+        var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
+        var outPath = new Option<string?>("--out") { Description = "Write the trained parameters here (Gauntlet parameter file); a JSON training log is written beside it." };
+
+        var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
+        {
+            arch, data, epochs, batch, lr, seed, limit, outPath,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainingOptions(parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed));
+            if (options.Epochs < 1 || options.BatchSize < 1 || !(options.LearningRate > 0f))
+            {
+                throw new UserInputException($"--epochs, --batch and --lr must be positive (got {options.Epochs}, {options.BatchSize}, {options.LearningRate}).");
+            }
+
+            var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit));
+            var model = ModelZoo.Create(parse.GetValue(arch)!, train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3), train.ClassCount, options.Seed);
+            console.MarkupLine($"[bold]gauntlet train[/] {parse.GetValue(arch)} · {model.ParameterCount():N0} parameters · train {train.Count:N0} images ({Markup.Escape(train.Source)}) · test {test.Count:N0} · seed {options.Seed}");
+
+            var results = new List<EpochResult>();
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var tasks = Enumerable.Range(1, options.Epochs).Select(e => ctx.AddTask($"epoch {e}", autoStart: false, maxValue: train.Count)).ToArray();
+                    var progress = new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        var task = tasks[p.Epoch - 1];
+                        if (!task.IsStarted)
+                        {
+                            task.StartTask();
+                        }
+
+                        task.Value = p.SamplesDone;
+                        task.Description = $"epoch {p.Epoch} loss {p.RunningLoss:F4} acc {p.RunningAccuracy:P1}";
+                    });
+                    results.AddRange(Trainer.Fit(model, train, test, options, progress));
+                });
+
+            var table = new Table().AddColumns("epoch", "train loss", "train acc", "test acc", "lr", "seconds");
+            foreach (var r in results)
+            {
+                table.AddRow(
+                    r.Epoch.ToString(CultureInfo.InvariantCulture),
+                    r.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                    r.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
+                    r.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-",
+                    r.LearningRate.ToString("G4", CultureInfo.InvariantCulture),
+                    r.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+            if (parse.GetValue(outPath) is { } path)
+            {
+                ParameterFile.Save(path, model.StateDict());
+                WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, results);
+                console.MarkupLine($"saved parameters to [green]{Markup.Escape(path)}[/]");
+            }
+
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static (LabeledImages Train, LabeledImages Test) LoadData(string data, int? limit)
+    {
+        if (limit is <= 0)
+        {
+            throw new UserInputException($"--limit must be positive (got {limit}).");
+        }
+
+        LabeledImages train;
+        LabeledImages test;
+        if (data == "demo")
+        {
+            // The embedded subset only has test images: hold out its last 200 for evaluation.
+            var demo = FashionMnist.LoadEmbeddedDemo();
+            train = demo.Take(800);
+            test = demo.Select([.. Enumerable.Range(800, 200)]);
+        }
+        else
+        {
+            var folder = data == "fashion-mnist" ? FashionMnist.SystemPath : data;
+            if (!Directory.Exists(folder))
+            {
+                throw new UserInputException(data == "fashion-mnist"
+                    ? $"Fashion-MNIST is not installed at {folder}: run 'apt-get install dataset-fashion-mnist', or use --data demo."
+                    : $"--data: folder '{data}' does not exist; expected 'fashion-mnist', 'demo' or a folder with Fashion-MNIST IDX files.");
+            }
+
+            train = FashionMnist.Load(train: true, folder);
+            test = FashionMnist.Load(train: false, folder);
+        }
+
+        return (limit is { } n ? train.Take(n) : train, test);
+    }
+
+    private static void WriteLog(string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, List<EpochResult> results)
+    {
+        var log = new
+        {
+            schema_version = 1,
+            tool = "gauntlet",
+            tool_version = CliApp.Version,
+            architecture = arch,
+            train_source = train.Source,
+            train_count = train.Count,
+            test_count = test.Count,
+            seed = options.Seed,
+            epochs = options.Epochs,
+            batch_size = options.BatchSize,
+            learning_rate = options.LearningRate,
+            optimizer = options.Optimizer,
+            epochs_log = results.Select(r => new
+            {
+                epoch = r.Epoch,
+                train_loss = r.TrainLoss,
+                train_accuracy = r.TrainAccuracy,
+                test_accuracy = r.ValidationAccuracy,
+                learning_rate = r.LearningRate,
+                seconds = r.Seconds,
+            }),
+        };
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(log, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+}

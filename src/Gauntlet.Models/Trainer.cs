@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Gauntlet.Data;
+using Gauntlet.Tensors;
+using Gauntlet.Tensors.Autograd;
+using Gauntlet.Tensors.Nn;
+using Gauntlet.Tensors.Optim;
+
+namespace Gauntlet.Models;
+
+/// <summary>Settings for <see cref="Trainer.Fit"/>.</summary>
+/// <param name="Epochs">Passes over the training data.</param>
+/// <param name="BatchSize">Samples per optimizer step.</param>
+/// <param name="LearningRate">Initial learning rate.</param>
+/// <param name="Seed">Seed for shuffling (the model's initialisation has its own seed).</param>
+/// <param name="Optimizer">"adam", "adamw" or "sgd" (momentum 0.9).</param>
+/// <param name="CosineSchedule">Anneal the learning rate over the epochs.</param>
+public sealed record TrainingOptions(
+    int Epochs = 2,
+    int BatchSize = 64,
+    float LearningRate = 1e-3f,
+    int Seed = 0,
+    string Optimizer = "adam",
+    bool CosineSchedule = true);
+
+/// <summary>One epoch's figures.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainLoss">Mean cross-entropy over the epoch's batches.</param>
+/// <param name="TrainAccuracy">Accuracy on the training batches as they were seen.</param>
+/// <param name="ValidationAccuracy">Accuracy on the validation set after the epoch, or null without one.</param>
+/// <param name="LearningRate">The learning rate used during the epoch.</param>
+/// <param name="Seconds">Wall time of the epoch.</param>
+public sealed record EpochResult(int Epoch, double TrainLoss, double TrainAccuracy, double? ValidationAccuracy, float LearningRate, double Seconds);
+
+/// <summary>Progress of a running epoch, reported after every batch.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="SamplesDone">Samples processed so far in the epoch.</param>
+/// <param name="SamplesTotal">Samples in the epoch.</param>
+/// <param name="RunningLoss">Mean loss so far in the epoch.</param>
+/// <param name="RunningAccuracy">Accuracy so far in the epoch.</param>
+public readonly record struct TrainingProgress(int Epoch, int SamplesDone, int SamplesTotal, double RunningLoss, double RunningAccuracy);
+
+/// <summary>Trains and evaluates image classifiers with cross-entropy.</summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, validating after each epoch.</summary>
+    /// <exception cref="ArgumentException">An option is out of range or the optimizer name is unknown.</exception>
+    public static IReadOnlyList<EpochResult> Fit(
+        Module model,
+        LabeledImages train,
+        LabeledImages? validation,
+        TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (options.Epochs < 1 || options.BatchSize < 1 || !(options.LearningRate > 0f))
+        {
+            throw new ArgumentException($"training options: epochs {options.Epochs}, batch {options.BatchSize}, learning rate {options.LearningRate}; expected positive values.", nameof(options));
+        }
+
+        var parameters = model.Parameters().ToList();
+        Optimizer optimizer = options.Optimizer switch
+        {
+            "adam" => new Adam(parameters, options.LearningRate),
+            "adamw" => new AdamW(parameters, options.LearningRate),
+            "sgd" => new Sgd(parameters, options.LearningRate, momentum: 0.9f),
+            _ => throw new ArgumentException($"unknown optimizer '{options.Optimizer}'; expected adam, adamw or sgd.", nameof(options)),
+        };
+        LearningRateSchedule? schedule = options.CosineSchedule ? new CosineSchedule(optimizer, options.Epochs) : null;
+        var rng = new Rng(options.Seed);
+        var results = new List<EpochResult>();
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            model.Train();
+            var order = rng.Permutation(train.Count);
+            double lossSum = 0;
+            var correct = 0;
+            var seen = 0;
+            var lr = optimizer.LearningRate;
+            foreach (var (x, y) in train.Batches(options.BatchSize, order))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                optimizer.ZeroGrad();
+                var logits = model.Forward(x);
+                var loss = Losses.CrossEntropy(logits, y);
+                loss.Backward();
+                optimizer.Step();
+                lossSum += loss.Item() * y.Length;
+                correct += CountCorrect(logits, y);
+                seen += y.Length;
+                progress?.Report(new TrainingProgress(epoch, seen, train.Count, lossSum / seen, (double)correct / seen));
+            }
+
+            schedule?.Step();
+            double? valAccuracy = validation is null ? null : Evaluate(model, validation, options.BatchSize * 4);
+            results.Add(new EpochResult(epoch, lossSum / seen, (double)correct / seen, valAccuracy, lr, clock.Elapsed.TotalSeconds));
+        }
+
+        model.Eval();
+        return results;
+    }
+
+    /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/> in inference mode.</summary>
+    public static double Evaluate(Module model, LabeledImages data, int batchSize = 256)
+    {
+        var wasTraining = model.IsTraining;
+        model.Eval();
+        var correct = 0;
+        using (GradMode.NoGrad())
+        {
+            foreach (var (x, y) in data.Batches(batchSize))
+            {
+                correct += CountCorrect(model.Forward(x), y);
+            }
+        }
+
+        model.Train(wasTraining);
+        return data.Count == 0 ? 0 : (double)correct / data.Count;
+    }
+
+    private static int CountCorrect(Tensor logits, int[] labels)
+    {
+        var predicted = Ops.ArgMax(logits, 1);
+        var correct = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (predicted[i] == labels[i])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+}

@@ -1,0 +1,108 @@
+using Spectre.Console.Testing;
+
+namespace Gauntlet.Cli.Tests;
+
+public sealed class CliAppTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gauntlet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Console, string Out, string Err) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 160;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(args, console, output, error);
+        return (code, console.Output, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Version_PrintsVersionAndExitsZero()
+    {
+        var (code, _, output, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(CliApp.Version, output.Trim());
+        Assert.Matches(@"^\d+\.\d+\.\d+", CliApp.Version);
+    }
+
+    [Fact]
+    public void Help_ListsCommands()
+    {
+        var (code, _, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("train", output);
+        Assert.Contains("info", output);
+    }
+
+    [Fact]
+    public void UnknownCommand_IsOneClearErrorAndNonZeroExit()
+    {
+        var (code, _, _, error) = Run("frobnicate");
+        Assert.NotEqual(0, code);
+        Assert.Contains("frobnicate", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void BadOptionValue_IsAParseErrorNotAStackTrace()
+    {
+        var (code, _, _, error) = Run("train", "--epochs", "many");
+        Assert.NotEqual(0, code);
+        Assert.Contains("many", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void Train_MissingDataFolder_IsOneLineUserError()
+    {
+        var (code, _, _, error) = Run("train", "--data", Path.Combine(_dir, "missing"));
+        Assert.Equal(CliApp.ExitUserError, code);
+        var lines = error.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("error: --data: folder", lines[0]);
+    }
+
+    [Fact]
+    public void Train_NonPositiveEpochs_IsUserError()
+    {
+        var (code, _, _, error) = Run("train", "--data", "demo", "--epochs", "0");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("--epochs", error);
+    }
+
+    [Fact]
+    public void Train_OnDemoData_SavesParametersAndLog()
+    {
+        var outPath = Path.Combine(_dir, "model.gntp");
+        var (code, console, _, error) = Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "1", "--limit", "128", "--out", outPath, "--seed", "3");
+        Assert.True(code == 0, error);
+        Assert.Contains("test acc", console);
+        Assert.True(File.Exists(outPath));
+        var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(outPath, ".train.json")));
+        Assert.Equal(3, log.RootElement.GetProperty("seed").GetInt32());
+        Assert.Equal(128, log.RootElement.GetProperty("train_count").GetInt32());
+        Assert.Single(log.RootElement.GetProperty("epochs_log").EnumerateArray());
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp*"));
+    }
+
+    [Fact]
+    public void Info_ShowsEngineSettings()
+    {
+        var (code, console, _, _) = Run("info");
+        Assert.Equal(0, code);
+        Assert.Contains("engine threads", console);
+        Assert.Contains("Vector256", console);
+    }
+
+    [Fact]
+    public void UserErrorClassification_CoversInputFailuresButNotBugs()
+    {
+        Assert.True(CliApp.IsUserError(new InvalidDataException("x")));
+        Assert.True(CliApp.IsUserError(new FileNotFoundException("x")));
+        Assert.True(CliApp.IsUserError(new UserInputException("x")));
+        Assert.False(CliApp.IsUserError(new NullReferenceException()));
+        Assert.False(CliApp.IsUserError(new InvalidOperationException()));
+    }
+}

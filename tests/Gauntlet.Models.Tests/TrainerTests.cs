@@ -1,0 +1,55 @@
+using Gauntlet.Data;
+using Xunit.Abstractions;
+
+namespace Gauntlet.Models.Tests;
+
+public class TrainerTests(ITestOutputHelper output)
+{
+    // The stated bar for the engine: a small CNN trained by Gauntlet for one epoch on 12,000
+    // Fashion-MNIST training images reaches at least 82% on 2,000 held-out test images.
+    private const double RequiredTestAccuracy = 0.82;
+
+    [Fact]
+    public void CnnSmall_TrainedOnFashionMnistSubset_ReachesStatedAccuracy()
+    {
+        Assert.True(FashionMnist.IsInstalled, "Debian's dataset-fashion-mnist is required: apt-get install dataset-fashion-mnist");
+        var train = FashionMnist.Load(train: true).Take(12_000);
+        var test = FashionMnist.Load(train: false).Take(2_000);
+        var model = ModelZoo.Create("cnn-small", 1, 28, 28, 10, seed: 1);
+        var log = Trainer.Fit(model, train, null, new TrainingOptions(Epochs: 1, BatchSize: 64, LearningRate: 2e-3f, Seed: 1));
+        var accuracy = Trainer.Evaluate(model, test);
+        output.WriteLine($"cnn-small, 1 epoch on 12,000 images: train loss {log[0].TrainLoss:F4}, test accuracy {accuracy:P2}, {log[0].Seconds:F1} s");
+        Assert.True(accuracy >= RequiredTestAccuracy, $"test accuracy {accuracy:P2} is below the stated {RequiredTestAccuracy:P0}");
+        Assert.True(log[0].TrainLoss < 0.8, $"train loss {log[0].TrainLoss:F3} did not fall below 0.8");
+    }
+
+    [Fact]
+    public void Training_IsReproducibleFromSeeds()
+    {
+        var data = FashionMnist.LoadEmbeddedDemo().Take(256);
+        double Run()
+        {
+            var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 5);
+            return Trainer.Fit(model, data, null, new TrainingOptions(Epochs: 2, BatchSize: 32, Seed: 9))[^1].TrainLoss;
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void ModelZoo_RejectsUnknownArchitecture_ListingChoices()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelZoo.Create("vgg", 1, 28, 28, 10, 0));
+        Assert.Contains("cnn-small", ex.Message);
+        Assert.Contains("'vgg'", ex.Message);
+    }
+
+    [Fact]
+    public void Fit_RejectsUnknownOptimizer()
+    {
+        var data = FashionMnist.LoadEmbeddedDemo().Take(8);
+        var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 5);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, data, null, new TrainingOptions(Optimizer: "lbfgs")));
+        Assert.Contains("lbfgs", ex.Message);
+    }
+}
