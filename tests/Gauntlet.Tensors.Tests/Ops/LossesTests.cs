@@ -1,9 +1,10 @@
 using Gauntlet.Tensors.Autograd;
 using Gauntlet.Tensors.Tests.Infrastructure;
 using static Gauntlet.Tensors.Tests.Ops.NnTestHelpers;
-using Nn = Gauntlet.Tensors.Ops;
 
 namespace Gauntlet.Tensors.Tests.Ops;
+
+using Nn = Gauntlet.Tensors.Ops;
 
 public class LossesTests
 {

@@ -1,8 +1,9 @@
 using Gauntlet.Tensors.Autograd;
 using Gauntlet.Tensors.Tests.Infrastructure;
-using Nn = Gauntlet.Tensors.Ops;
 
 namespace Gauntlet.Tensors.Tests.Ops;
+
+using Nn = Gauntlet.Tensors.Ops;
 
 public class NormalizationTests
 {
