@@ -15,6 +15,22 @@ public class TorchAgreementTests
 
     public static TheoryData<string> OptimizerCases => TorchFixtures.Names("optimizers");
 
+    public static TheoryData<string> LinearCases => TorchFixtures.Names("linear");
+
+    public static TheoryData<string> NormalizationCases => TorchFixtures.Names("normalization");
+
+    public static TheoryData<string> ActivationCases => TorchFixtures.Names("activations");
+
+    public static TheoryData<string> LossCases => TorchFixtures.Names("losses");
+
+    private static Reduction ParseReduction(string r) => r switch
+    {
+        "mean" => Reduction.Mean,
+        "sum" => Reduction.Sum,
+        "none" => Reduction.None,
+        _ => throw new NotSupportedException($"reduction '{r}'"),
+    };
+
     [Fact]
     public void Fixtures_ComeFromPyTorch113_AndEveryFamilyHasCases()
     {
@@ -85,5 +101,95 @@ public class TorchAgreementTests
             opt.Step();
             TorchAssert.Close(c.Tensor($"param_step{step}"), p, $"{c} parameter after step {step}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(LinearCases))]
+    public void Linear_MatchesPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("linear", name);
+        TorchAssert.ForwardAndGradients(c, t => O.Linear(t["x"], t["weight"], t.GetValueOrDefault("bias")));
+    }
+
+    [Theory]
+    [MemberData(nameof(NormalizationCases))]
+    public void Normalization_MatchesPyTorch_ForwardGradientsAndRunningStatistics(string name)
+    {
+        var c = TorchFixtures.Case("normalization", name);
+        if (name.StartsWith("layer_norm", StringComparison.Ordinal))
+        {
+            TorchAssert.ForwardAndGradients(c, t => O.LayerNorm(t["x"], c.Int("normalized_dims"), t["gamma"], t["beta"], c.Float("eps")));
+            return;
+        }
+
+        var used = TorchAssert.ForwardAndGradients(c, t =>
+            O.BatchNorm(t["x"], t["gamma"], t["beta"], t["running_mean"], t["running_var"], c.Bool("training"), c.Float("momentum"), c.Float("eps")));
+        TorchAssert.Close(c.Tensor("running_mean_after"), used["running_mean"], $"{c} running mean after the call");
+        TorchAssert.Close(c.Tensor("running_var_after"), used["running_var"], $"{c} running variance after the call");
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationCases))]
+    public void Activations_MatchPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("activations", name);
+        TorchAssert.ForwardAndGradients(c, t => name switch
+        {
+            "relu" => O.Relu(t["x"]),
+            "leaky_relu" => O.LeakyRelu(t["x"], c.Float("slope")),
+            "sigmoid" => O.Sigmoid(t["x"]),
+            "tanh" => O.Tanh(t["x"]),
+            "gelu_exact" => O.Gelu(t["x"], tanhApproximation: false),
+            "gelu_tanh" => O.Gelu(t["x"], tanhApproximation: true),
+            "erf" => O.Erf(t["x"]),
+            "hardsigmoid" => O.HardSigmoid(t["x"]),
+            "hardswish" => O.HardSwish(t["x"]),
+            "softmax_last" or "softmax_axis1" => O.Softmax(t["x"], c.Int("axis")),
+            "log_softmax_last" or "log_softmax_axis1" => O.LogSoftmax(t["x"], c.Int("axis")),
+            _ => throw new NotSupportedException($"no Gauntlet mapping for {c}"),
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(LossCases))]
+    public void Losses_MatchPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("losses", name);
+        TorchAssert.ForwardAndGradients(c, t =>
+        {
+            if (name.StartsWith("cross_entropy", StringComparison.Ordinal))
+            {
+                return Losses.CrossEntropy(t["logits"], c.Ints("labels"), ParseReduction(c.String("reduction")), c.Float("label_smoothing"));
+            }
+
+            if (name.StartsWith("nll", StringComparison.Ordinal))
+            {
+                return Losses.Nll(t["log_probs"], c.Ints("labels"), ParseReduction(c.String("reduction")));
+            }
+
+            if (name.StartsWith("mse", StringComparison.Ordinal))
+            {
+                return Losses.Mse(t["prediction"], t["target"], ParseReduction(c.String("reduction")));
+            }
+
+            if (name.StartsWith("kl_div", StringComparison.Ordinal))
+            {
+                var r = c.String("reduction");
+                var batchMean = r == "batchmean";
+                return Losses.KlDivergence(t["log_probs"], t["target"], batchMean ? Reduction.Mean : ParseReduction(r), c.Bool("log_target"), batchMean);
+            }
+
+            if (name.StartsWith("carlini_wagner", StringComparison.Ordinal))
+            {
+                return Losses.CarliniWagner(t["logits"], c.Ints("labels"), c.Float("kappa"), c.Bool("targeted"), ParseReduction(c.String("reduction")));
+            }
+
+            if (name.StartsWith("dlr", StringComparison.Ordinal))
+            {
+                return Losses.Dlr(t["logits"], c.Ints("labels"), ParseReduction(c.String("reduction")));
+            }
+
+            throw new NotSupportedException($"no Gauntlet mapping for {c}");
+        });
     }
 }
