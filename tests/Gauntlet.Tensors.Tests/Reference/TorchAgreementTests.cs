@@ -23,6 +23,10 @@ public class TorchAgreementTests
 
     public static TheoryData<string> LossCases => TorchFixtures.Names("losses");
 
+    public static TheoryData<string> Conv2dCases => TorchFixtures.Names("conv2d");
+
+    public static TheoryData<string> ConvTranspose2dCases => TorchFixtures.Names("conv_transpose2d");
+
     private static Reduction ParseReduction(string r) => r switch
     {
         "mean" => Reduction.Mean,
@@ -191,5 +195,25 @@ public class TorchAgreementTests
 
             throw new NotSupportedException($"no Gauntlet mapping for {c}");
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(Conv2dCases))]
+    public void Conv2d_MatchesPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("conv2d", name);
+        var geometry = name == "asymmetric_padding"
+            ? new Conv2dGeometry(PadTop: c.Int("pad_top"), PadLeft: c.Int("pad_left"), PadBottom: c.Int("pad_bottom"), PadRight: c.Int("pad_right"))
+            : Conv2dGeometry.Symmetric(c.Int("stride"), c.Int("padding"), c.Int("dilation"), c.Int("groups"));
+        TorchAssert.ForwardAndGradients(c, t => O.Conv2d(t["x"], t["weight"], t["bias"], geometry));
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvTranspose2dCases))]
+    public void ConvTranspose2d_MatchesPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("conv_transpose2d", name);
+        var geometry = ConvTranspose2dGeometry.Symmetric(c.Int("stride"), c.Int("padding"), c.Int("output_padding"), c.Int("dilation"), c.Int("groups"));
+        TorchAssert.ForwardAndGradients(c, t => O.ConvTranspose2d(t["x"], t["weight"], t["bias"], geometry));
     }
 }
