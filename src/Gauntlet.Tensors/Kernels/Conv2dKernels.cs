@@ -74,7 +74,8 @@ internal static class Conv2dKernels
         var perItem = (long)d.N * d.FlopsPerSample * (dx is null || partials is null ? 1 : 2) / items;
         Parallelism.For(items, perItem, (start, end) =>
         {
-            var col = new float[d.K * d.P];
+            // A 1×1 unit-stride kernel reads x and writes dx directly: no column buffer.
+            var col = d.IsPointwise ? [] : new float[d.K * d.P];
             for (var item = start; item < end; item++)
             {
                 var first = (int)((long)item * d.N / items);
