@@ -27,6 +27,8 @@ public class TorchAgreementTests
 
     public static TheoryData<string> ConvTranspose2dCases => TorchFixtures.Names("conv_transpose2d");
 
+    public static TheoryData<string> PoolingCases => TorchFixtures.Names("pooling");
+
     private static Reduction ParseReduction(string r) => r switch
     {
         "mean" => Reduction.Mean,
@@ -215,5 +217,36 @@ public class TorchAgreementTests
         var c = TorchFixtures.Case("conv_transpose2d", name);
         var geometry = ConvTranspose2dGeometry.Symmetric(c.Int("stride"), c.Int("padding"), c.Int("output_padding"), c.Int("dilation"), c.Int("groups"));
         TorchAssert.ForwardAndGradients(c, t => O.ConvTranspose2d(t["x"], t["weight"], t["bias"], geometry));
+    }
+
+    [Theory]
+    [MemberData(nameof(PoolingCases))]
+    public void Pooling_MatchesPyTorch_ForwardAndGradients(string name)
+    {
+        var c = TorchFixtures.Case("pooling", name);
+        TorchAssert.ForwardAndGradients(c, t =>
+        {
+            var x = t["x"];
+            if (name == "global_avg")
+            {
+                return O.GlobalAvgPool2d(x);
+            }
+
+            if (name.StartsWith("adaptive_avg", StringComparison.Ordinal))
+            {
+                return O.AdaptiveAvgPool2d(x, c.Int("out_h"), c.Int("out_w"));
+            }
+
+            var k = c.Int("kernel");
+            var s = c.Int("stride");
+            var p = c.Int("padding");
+            if (name.StartsWith("max", StringComparison.Ordinal))
+            {
+                var d = c.Int("dilation");
+                return O.MaxPool2d(x, new Pool2dGeometry(k, k, s, s, p, p, p, p, d, d, c.Bool("ceil_mode")));
+            }
+
+            return O.AvgPool2d(x, Pool2dGeometry.Square(k, s, p, c.Bool("ceil_mode"), c.Bool("count_include_pad")));
+        });
     }
 }
