@@ -258,8 +258,9 @@ public class ConvolutionTests
     [Fact]
     public void Conv2d_ZeroInitialisedGeometry_IsRejectedWithAHint()
     {
-        // A record struct's default value (default(T), or new T() with no arguments) has stride 0.
-        Assert.Equal(0, new Conv2dGeometry().StrideH);
+        // new T() gives stride 1 through the explicit parameterless constructor; default(T) still has stride 0.
+        Assert.Equal(1, new Conv2dGeometry().StrideH);
+        Assert.Equal(0, default(Conv2dGeometry).StrideH);
         var ex = Assert.Throws<ArgumentException>(() => Tensors.Ops.Conv2d(Tensor.Zeros(1, 1, 3, 3), Tensor.Zeros(1, 1, 1, 1), null, default));
         Assert.Contains("Symmetric", ex.Message, StringComparison.Ordinal);
     }
