@@ -12,6 +12,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> Create(IAnsiConsole console)
     {
         yield return Commands.TrainCommand.Create(console);
+        yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
     }
 }

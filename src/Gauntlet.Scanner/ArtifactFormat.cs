@@ -1,0 +1,56 @@
+namespace Gauntlet.Scanner;
+
+/// <summary>The format the scanner recognised an artifact as, by its bytes first and its name second.</summary>
+public enum ArtifactFormat
+{
+    /// <summary>Not a recognised model or archive format.</summary>
+    Unknown,
+
+    /// <summary>A Python pickle stream (.pkl, .pickle, .dill, or any name).</summary>
+    Pickle,
+
+    /// <summary>A PyTorch zip checkpoint (<c>torch.save</c> since 1.6).</summary>
+    PyTorchZip,
+
+    /// <summary>The legacy PyTorch format: a magic number and sequential pickles.</summary>
+    PyTorchLegacy,
+
+    /// <summary>A TorchScript archive (contains code).</summary>
+    TorchScript,
+
+    /// <summary>A joblib file: pickle with inline NumPy array data.</summary>
+    Joblib,
+
+    /// <summary>A NumPy .npy array.</summary>
+    NumPy,
+
+    /// <summary>A NumPy .npz archive.</summary>
+    NumPyZip,
+
+    /// <summary>A Keras 3 .keras archive.</summary>
+    Keras,
+
+    /// <summary>An HDF5 file (Keras .h5 or plain weights).</summary>
+    Hdf5,
+
+    /// <summary>A TensorFlow SavedModel or GraphDef protobuf.</summary>
+    TensorFlow,
+
+    /// <summary>An ONNX model.</summary>
+    Onnx,
+
+    /// <summary>A safetensors file.</summary>
+    Safetensors,
+
+    /// <summary>A GGUF file.</summary>
+    Gguf,
+
+    /// <summary>A zip archive that is not one of the model formats above.</summary>
+    Zip,
+
+    /// <summary>A tar archive.</summary>
+    Tar,
+
+    /// <summary>A gzip, zlib or joblib-compressed stream.</summary>
+    Compressed,
+}

@@ -1,0 +1,45 @@
+namespace Gauntlet.Scanner;
+
+/// <summary>What the scanner learned about one top-level file.</summary>
+public sealed class ArtifactReport
+{
+    /// <summary>Creates a report.</summary>
+    public ArtifactReport(string path, string relativePath, ArtifactFormat format, long sizeBytes, string? sha256, bool analysed, string? error, IReadOnlyList<Finding> findings)
+    {
+        Path = path;
+        RelativePath = relativePath;
+        Format = format;
+        SizeBytes = sizeBytes;
+        Sha256 = sha256;
+        Analysed = analysed;
+        Error = error;
+        Findings = findings;
+    }
+
+    /// <summary>Full path of the file.</summary>
+    public string Path { get; }
+
+    /// <summary>Path relative to the scanned root, with forward slashes.</summary>
+    public string RelativePath { get; }
+
+    /// <summary>The recognised format.</summary>
+    public ArtifactFormat Format { get; }
+
+    /// <summary>File size in bytes.</summary>
+    public long SizeBytes { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the file, or null when hashing was switched off or the file was unreadable.</summary>
+    public string? Sha256 { get; }
+
+    /// <summary>False when the file is in an unrecognised format or could not be read; such files are still listed.</summary>
+    public bool Analysed { get; }
+
+    /// <summary>Why the file could not be analysed, when it could not.</summary>
+    public string? Error { get; }
+
+    /// <summary>Everything found, worst first.</summary>
+    public IReadOnlyList<Finding> Findings { get; }
+
+    /// <summary>The worst severity found, or null for a file with no findings.</summary>
+    public Severity? MaxSeverity => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
+}

@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using Gauntlet.Scanner.Containers;
+
+namespace Gauntlet.Scanner;
+
+/// <summary>
+/// Recognises a format from the first bytes of a stream, falling back to the name only for
+/// formats without a magic number (ONNX, TensorFlow, protocol 0/1 pickles). A model renamed to
+/// .jpg or .txt is still recognised.
+/// </summary>
+internal static class FormatDetector
+{
+    /// <summary>Bytes of head needed for detection.</summary>
+    public const int HeadLength = 4096;
+
+    // pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2): the legacy torch.save magic number.
+    private static readonly byte[] LegacyTorchMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+
+    private static readonly byte[] NumpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+    private static readonly byte[] Hdf5Magic = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
+
+    // Names that only ever hold pickles: anything in them is analysed as one, so garbage is reported as malformed.
+    private static readonly string[] PickleOnlyExtensions = [".pkl", ".pickle", ".dill", ".joblib", ".p", ".sav"];
+
+    private static readonly string[] PickleExtensions = [".pkl", ".pickle", ".dill", ".joblib", ".pt", ".pth", ".bin", ".ckpt", ".sav", ".p", ".model", ".mar"];
+
+    public static ArtifactFormat Detect(ReadOnlySpan<byte> head, string name, long length)
+    {
+        var extension = Extension(name);
+        if (TolerantZipReader.LooksLikeZip(head))
+        {
+            return ArtifactFormat.Zip;
+        }
+
+        if (head.StartsWith(NumpyMagic))
+        {
+            return ArtifactFormat.NumPy;
+        }
+
+        if (head.StartsWith("GGUF"u8))
+        {
+            return ArtifactFormat.Gguf;
+        }
+
+        if (head.StartsWith(Hdf5Magic))
+        {
+            return ArtifactFormat.Hdf5;
+        }
+
+        if (head.StartsWith(LegacyTorchMagic))
+        {
+            return ArtifactFormat.PyTorchLegacy;
+        }
+
+        if (head.Length >= 2 && head[0] == 0x80 && head[1] <= 5)
+        {
+            return extension == ".joblib" ? ArtifactFormat.Joblib : ArtifactFormat.Pickle;
+        }
+
+        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            return ArtifactFormat.Compressed;
+        }
+
+        if (head.Length >= 262 && head.Slice(257, 5).SequenceEqual("ustar"u8))
+        {
+            return ArtifactFormat.Tar;
+        }
+
+        if (LooksLikeSafetensors(head, length) || extension == ".safetensors")
+        {
+            return ArtifactFormat.Safetensors;
+        }
+
+        if (extension == ".onnx")
+        {
+            return ArtifactFormat.Onnx;
+        }
+
+        if (extension is ".pb")
+        {
+            return ArtifactFormat.TensorFlow;
+        }
+
+        var pickleName = Array.IndexOf(PickleExtensions, extension) >= 0;
+        if (head.Length >= 2 && head[0] == 0x78 && head[1] is 0x01 or 0x5e or 0x9c or 0xda && pickleName)
+        {
+            return ArtifactFormat.Compressed;
+        }
+
+        if (head.Length > 0 && Array.IndexOf(PickleOnlyExtensions, extension) >= 0)
+        {
+            return extension == ".joblib" ? ArtifactFormat.Joblib : ArtifactFormat.Pickle;
+        }
+
+        if (head.Length > 0 && pickleName && head[0] is (byte)'(' or (byte)'c' or (byte)']' or (byte)'}' or (byte)')' or (byte)'N' or (byte)'I' or (byte)'S' or (byte)'V' or (byte)'l' or (byte)'d' or (byte)'i' or (byte)'K' or (byte)'J' or (byte)'X' or (byte)'U' or (byte)'T' or (byte)'F' or (byte)'G')
+        {
+            return ArtifactFormat.Pickle;
+        }
+
+        if (head.Length > 0 && head[0] is (byte)'(' or (byte)'c' && head.IndexOf((byte)'\n') > 0 && length < 1 << 20)
+        {
+            return ArtifactFormat.Pickle;
+        }
+
+        return ArtifactFormat.Unknown;
+    }
+
+    public static string Extension(string name)
+    {
+        var slash = Math.Max(name.LastIndexOf('/'), name.LastIndexOf('!'));
+        var file = slash >= 0 ? name[(slash + 1)..] : name;
+        var dot = file.LastIndexOf('.');
+        return dot >= 0 ? file[dot..].ToLowerInvariant() : string.Empty;
+    }
+
+    private static bool LooksLikeSafetensors(ReadOnlySpan<byte> head, long length)
+    {
+        if (head.Length < 10)
+        {
+            return false;
+        }
+
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);
+        return head[8] == '{' && headerLength >= 2 && headerLength <= (ulong)Math.Max(0, length - 8);
+    }
+}

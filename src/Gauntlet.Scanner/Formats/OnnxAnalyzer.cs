@@ -1,0 +1,270 @@
+using Gauntlet.Scanner.Protobuf;
+
+namespace Gauntlet.Scanner.Formats;
+
+/// <summary>
+/// ONNX: custom operator domains, Python operators, external data that escapes the model's
+/// folder, and absurd declared tensor sizes. Reads ModelProto, GraphProto, NodeProto,
+/// AttributeProto and TensorProto fields with <see cref="ProtoReader"/>.
+/// </summary>
+internal sealed class OnnxAnalyzer
+{
+    private static readonly HashSet<string> StandardDomains = new(StringComparer.Ordinal)
+    {
+        string.Empty, "ai.onnx", "ai.onnx.ml", "ai.onnx.training", "ai.onnx.preview.training", "com.microsoft", "com.microsoft.nchwc", "com.ms.internal.nhwc", "org.pytorch.aten",
+    };
+
+    private static readonly HashSet<string> PythonOps = new(StringComparer.Ordinal) { "PyOp", "PythonOp", "PyFunc", "PythonFunction", "PyTorchOp" };
+
+    // Element sizes by TensorProto.DataType.
+    private static readonly int[] ElementSizes = [0, 4, 1, 1, 2, 2, 4, 8, 0, 1, 2, 8, 4, 8, 8, 16, 2, 1, 1, 1, 1, 1, 1];
+
+    private readonly ScanContext context;
+    private readonly string location;
+    private readonly HashSet<string> reportedDomains = [];
+
+    private OnnxAnalyzer(ScanContext context, string location)
+    {
+        this.context = context;
+        this.location = location;
+    }
+
+    public static void Analyze(Stream stream, string location, ScanContext context)
+    {
+        var analyzer = new OnnxAnalyzer(context, location);
+        try
+        {
+            analyzer.ReadModel(new ProtoReader(stream, 0, stream.Length));
+        }
+        catch (InvalidDataException ex)
+        {
+            context.Add("onnx.malformed", Severity.Medium, $"not a valid ONNX protobuf: {ex.Message}", location);
+        }
+    }
+
+    private void ReadModel(ProtoReader model)
+    {
+        var sawGraph = false;
+        while (model.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (7, ProtoReader.WireLengthDelimited): sawGraph = true; ReadGraph(model.ReadMessage()); break;
+                case (8, ProtoReader.WireLengthDelimited): ReadOpset(model.ReadMessage()); break;
+                case (25, ProtoReader.WireLengthDelimited): ReadFunction(model.ReadMessage()); break;
+                default: model.Skip(wire); break;
+            }
+        }
+
+        if (!sawGraph)
+        {
+            context.Add("onnx.malformed", Severity.Low, "ONNX model without a graph", location);
+        }
+    }
+
+    private void ReadOpset(ProtoReader opset)
+    {
+        while (opset.TryReadTag(out var field, out var wire))
+        {
+            if (field == 1 && wire == ProtoReader.WireLengthDelimited)
+            {
+                CheckDomain(opset.ReadString(), "opset import");
+            }
+            else
+            {
+                opset.Skip(wire);
+            }
+        }
+    }
+
+    private void ReadFunction(ProtoReader function)
+    {
+        while (function.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (7, ProtoReader.WireLengthDelimited): ReadNode(function.ReadMessage()); break;
+                case (9, ProtoReader.WireLengthDelimited): ReadOpset(function.ReadMessage()); break;
+                default: function.Skip(wire); break;
+            }
+        }
+    }
+
+    private void ReadGraph(ProtoReader graph)
+    {
+        while (graph.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, ProtoReader.WireLengthDelimited): ReadNode(graph.ReadMessage()); break;
+                case (5, ProtoReader.WireLengthDelimited): ReadTensor(graph.ReadMessage()); break;
+                case (15, ProtoReader.WireLengthDelimited): ReadSparseTensor(graph.ReadMessage()); break;
+                default: graph.Skip(wire); break;
+            }
+        }
+    }
+
+    private void ReadSparseTensor(ProtoReader sparse)
+    {
+        while (sparse.TryReadTag(out var field, out var wire))
+        {
+            if (field is 1 or 2 && wire == ProtoReader.WireLengthDelimited)
+            {
+                ReadTensor(sparse.ReadMessage());
+            }
+            else
+            {
+                sparse.Skip(wire);
+            }
+        }
+    }
+
+    private void ReadNode(ProtoReader node)
+    {
+        string opType = string.Empty, domain = string.Empty, name = string.Empty;
+        while (node.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (3, ProtoReader.WireLengthDelimited): name = node.ReadString(); break;
+                case (4, ProtoReader.WireLengthDelimited): opType = node.ReadString(); break;
+                case (7, ProtoReader.WireLengthDelimited): domain = node.ReadString(); break;
+                case (5, ProtoReader.WireLengthDelimited): ReadAttribute(node.ReadMessage()); break;
+                default: node.Skip(wire); break;
+            }
+        }
+
+        if (PythonOps.Contains(opType))
+        {
+            context.Add("onnx.python-op", Severity.High, $"node '{name}' is a {opType} ({(domain.Length == 0 ? "default domain" : domain)}): it runs Python code inside the runtime", location);
+        }
+
+        CheckDomain(domain, $"node '{name}' ({opType})");
+    }
+
+    private void ReadAttribute(ProtoReader attribute)
+    {
+        while (attribute.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (5 or 10, ProtoReader.WireLengthDelimited): ReadTensor(attribute.ReadMessage()); break;
+                case (6 or 11, ProtoReader.WireLengthDelimited): ReadGraph(attribute.ReadMessage()); break;
+                default: attribute.Skip(wire); break;
+            }
+        }
+    }
+
+    private void ReadTensor(ProtoReader tensor)
+    {
+        var dims = new List<long>();
+        var dataType = 0;
+        var name = string.Empty;
+        long? rawLength = null;
+        var external = false;
+        var externalData = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (tensor.TryReadTag(out var field, out var wire))
+        {
+            switch (field, wire)
+            {
+                case (1, _): dims.AddRange(tensor.ReadInt64s(wire)); break;
+                case (2, ProtoReader.WireVarint): dataType = (int)tensor.ReadVarint(); break;
+                case (8, ProtoReader.WireLengthDelimited): name = tensor.ReadString(); break;
+                case (9, ProtoReader.WireLengthDelimited): rawLength = tensor.SkipLengthDelimited(); break;
+                case (14, ProtoReader.WireVarint): external = tensor.ReadVarint() == 1; break;
+                case (13, ProtoReader.WireLengthDelimited):
+                    var entry = tensor.ReadMessage();
+                    string key = string.Empty, value = string.Empty;
+                    while (entry.TryReadTag(out var f, out var w))
+                    {
+                        if (f == 1 && w == ProtoReader.WireLengthDelimited)
+                        {
+                            key = entry.ReadString();
+                        }
+                        else if (f == 2 && w == ProtoReader.WireLengthDelimited)
+                        {
+                            value = entry.ReadString();
+                        }
+                        else
+                        {
+                            entry.Skip(w);
+                        }
+                    }
+
+                    externalData[key] = value;
+                    break;
+                default: tensor.Skip(wire); break;
+            }
+        }
+
+        var elements = (Int128)1;
+        foreach (var d in dims)
+        {
+            if (d < 0)
+            {
+                context.Add("onnx.absurd-size", Severity.Medium, $"tensor '{name}' has a negative dimension {d}", location);
+                return;
+            }
+
+            elements = Int128.Min(elements * d, (Int128)1 << 100);
+        }
+
+        var size = dataType >= 0 && dataType < ElementSizes.Length ? ElementSizes[dataType] : 0;
+        if (elements > (Int128)1 << 40)
+        {
+            context.Add("onnx.absurd-size", Severity.Medium, $"tensor '{name}' declares {elements} elements (dims {string.Join("x", dims)}), more than any real model holds", location);
+        }
+        else if (rawLength is { } raw && size > 0 && elements * size != raw)
+        {
+            context.Add("onnx.absurd-size", Severity.Medium, $"tensor '{name}' has {raw:N0} bytes of raw data but its dims and type need {elements * size}", location);
+        }
+
+        if (external || externalData.Count > 0)
+        {
+            CheckExternalData(name, externalData, elements * Math.Max(size, 1));
+        }
+    }
+
+    private void CheckExternalData(string tensor, Dictionary<string, string> data, Int128 expectedBytes)
+    {
+        if (!data.TryGetValue("location", out var path) || path.Length == 0)
+        {
+            context.Add("onnx.external-data", Severity.Medium, $"tensor '{tensor}' is external but names no location", location);
+            return;
+        }
+
+        var normalised = path.Replace('\\', '/');
+        if (normalised.StartsWith('/') || (normalised.Length > 1 && normalised[1] == ':') || normalised.Split('/').Contains("..") || normalised.Contains('\0', StringComparison.Ordinal))
+        {
+            context.Add("onnx.external-data", Severity.High, $"tensor '{tensor}' reads external data from '{path}', outside the model's folder (arbitrary file read)", location);
+            return;
+        }
+
+        if (context.Folder is null || location.Contains('!', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var file = new FileInfo(Path.Combine(context.Folder, normalised));
+        if (!file.Exists)
+        {
+            context.Add("onnx.external-data", Severity.Low, $"tensor '{tensor}' names external data '{path}', which is missing", location);
+            return;
+        }
+
+        long.TryParse(data.GetValueOrDefault("offset", "0"), out var offset);
+        var hasLength = long.TryParse(data.GetValueOrDefault("length", string.Empty), out var length);
+        if (offset < 0 || offset + (hasLength ? length : (long)Int128.Min(expectedBytes, long.MaxValue / 2)) > file.Length)
+        {
+            context.Add("onnx.absurd-size", Severity.Medium, $"tensor '{tensor}' external range (offset {offset:N0}) runs past '{path}' ({file.Length:N0} bytes)", location);
+        }
+    }
+
+    private void CheckDomain(string domain, string where)
+    {
+        if (!StandardDomains.Contains(domain) && reportedDomains.Add(domain))
+        {
+            context.Add("onnx.custom-domain", Severity.Medium, $"{where} uses custom domain '{domain}': running it needs a custom op library (native code)", location);
+        }
+    }
+}

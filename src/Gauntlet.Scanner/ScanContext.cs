@@ -1,0 +1,42 @@
+namespace Gauntlet.Scanner;
+
+/// <summary>
+/// State shared by the analysers while one top-level file is scanned: the findings so far and the
+/// budgets that keep nested archives from expanding without bound.
+/// </summary>
+internal sealed class ScanContext
+{
+    private readonly List<Finding> findings = [];
+    private readonly HashSet<(string, string, string)> seen = [];
+
+    public ScanContext(ScanOptions options, string? folder)
+    {
+        Options = options;
+        Folder = folder;
+    }
+
+    public ScanOptions Options { get; }
+
+    /// <summary>Folder of the top-level file, for resolving ONNX external data; null for in-memory scans.</summary>
+    public string? Folder { get; }
+
+    public long DecompressedBytes { get; private set; }
+
+    public IReadOnlyList<Finding> Findings => findings;
+
+    public void Add(string ruleId, Severity severity, string message, string location, long? offset = null)
+    {
+        // The same message at the same place adds nothing (a mutated archive can repeat an entry thousands of times).
+        if (seen.Add((ruleId, message, location)))
+        {
+            findings.Add(new Finding(ruleId, severity, message, location, offset));
+        }
+    }
+
+    /// <summary>Charges <paramref name="bytes"/> against the per-file decompression budget; false once it is spent.</summary>
+    public bool TryCharge(long bytes)
+    {
+        DecompressedBytes += bytes;
+        return DecompressedBytes <= Options.MaxTotalDecompressedBytes;
+    }
+}

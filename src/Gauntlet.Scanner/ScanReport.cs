@@ -1,0 +1,40 @@
+namespace Gauntlet.Scanner;
+
+/// <summary>The result of scanning a file or folder.</summary>
+public sealed class ScanReport
+{
+    /// <summary>Creates a report.</summary>
+    public ScanReport(string root, IReadOnlyList<ArtifactReport> artifacts, DateTimeOffset startedAt, TimeSpan duration)
+    {
+        Root = root;
+        Artifacts = artifacts;
+        StartedAt = startedAt;
+        Duration = duration;
+    }
+
+    /// <summary>The path that was scanned.</summary>
+    public string Root { get; }
+
+    /// <summary>One entry per file, in path order.</summary>
+    public IReadOnlyList<ArtifactReport> Artifacts { get; }
+
+    /// <summary>When the scan started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>How long it took.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>The scanner version that produced the report.</summary>
+    public static string ToolVersion =>
+        typeof(ScanReport).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The worst severity across all files, or null when nothing was found.</summary>
+    public Severity? MaxSeverity => Artifacts.Select(a => a.MaxSeverity).Max();
+
+    /// <summary>Number of findings at exactly <paramref name="severity"/>.</summary>
+    public int Count(Severity severity) => Artifacts.Sum(a => a.Findings.Count(f => f.Severity == severity));
+
+    /// <summary>Whether any finding is at or above <paramref name="threshold"/>.</summary>
+    public bool HasFindingsAtOrAbove(Severity threshold) => Artifacts.Any(a => a.Findings.Any(f => f.Severity >= threshold));
+}

@@ -1,0 +1,7 @@
+0.
+
+n0Const
+
+n1ReadFile
+
+n2	WriteFile
