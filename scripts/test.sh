@@ -15,7 +15,8 @@ if [ "$build" -ne 0 ]; then
   exit 1
 fi
 
-dotnet test Gauntlet.slnx -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log" | grep -E "^\s*(Failed|Passed!|Failed!|Skipped)|\[FAIL\]|^\s+[A-Za-z ]+: [0-9.]+ ?(%|s|images/s)|ONNX conformance|accuracy" 
+dotnet test Gauntlet.slnx -c Release --no-build --logger "console;verbosity=detailed" 2>&1 | tee "$log" \
+  | grep -E "^\s*(Total tests|Passed:|Failed:|Skipped:)|\[FAIL\]|^\s+Failed |Error Message|conformance|accuracy|rate|MB/s|GFLOP"
 status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo "Passed: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}')
