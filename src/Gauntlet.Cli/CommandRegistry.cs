@@ -12,6 +12,8 @@ internal static class CommandRegistry
     public static IEnumerable<Command> Create(IAnsiConsole console)
     {
         yield return Commands.TrainCommand.Create(console);
+        yield return Commands.EvalCommand.Create(console);
+        yield return Commands.AttackCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
     }

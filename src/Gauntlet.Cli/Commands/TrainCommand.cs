@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gauntlet.Data;
 using Gauntlet.Models;
-using Gauntlet.Tensors.Nn;
+using Gauntlet.Tensors;
 using Spectre.Console;
 
 namespace Gauntlet.Cli.Commands;
@@ -15,13 +15,13 @@ internal static class TrainCommand
     {
         var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", ModelZoo.Architectures)}.", DefaultValueFactory = _ => "cnn-small" };
         arch.AcceptOnlyFromAmong([.. ModelZoo.Architectures]);
-        var data = new Option<string>("--data") { Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), or a folder with Fashion-MNIST IDX file names.", DefaultValueFactory = _ => "fashion-mnist" };
+        var data = new Option<string>("--data") { Description = DataArguments.Description, DefaultValueFactory = _ => "fashion-mnist" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 2 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Initial learning rate (Adam, cosine-annealed).", DefaultValueFactory = _ => 2e-3f };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
-        var outPath = new Option<string?>("--out") { Description = "Write the trained parameters here (Gauntlet parameter file); a JSON training log is written beside it." };
+        var outPath = new Option<string?>("--out") { Description = "Write the trained parameters here (NAME.gntp); the manifest NAME.model.json and the training log NAME.train.json are written beside it." };
 
         var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
         {
@@ -74,7 +74,7 @@ internal static class TrainCommand
             console.Write(table);
             if (parse.GetValue(outPath) is { } path)
             {
-                ParameterFile.Save(path, model.StateDict());
+                ModelFile.Save(path, parse.GetValue(arch)!, model, new Shape(train.Images.Shape.Dims[1..]), train.ClassCount, train.ClassNames, options.Seed);
                 WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, results);
                 console.MarkupLine($"saved parameters to [green]{Markup.Escape(path)}[/]");
             }
@@ -91,29 +91,7 @@ internal static class TrainCommand
             throw new UserInputException($"--limit must be positive (got {limit}).");
         }
 
-        LabeledImages train;
-        LabeledImages test;
-        if (data == "demo")
-        {
-            // The embedded subset only has test images: hold out its last 200 for evaluation.
-            var demo = FashionMnist.LoadEmbeddedDemo();
-            train = demo.Take(800);
-            test = demo.Select([.. Enumerable.Range(800, 200)]);
-        }
-        else
-        {
-            var folder = data == "fashion-mnist" ? FashionMnist.SystemPath : data;
-            if (!Directory.Exists(folder))
-            {
-                throw new UserInputException(data == "fashion-mnist"
-                    ? $"Fashion-MNIST is not installed at {folder}: run 'apt-get install dataset-fashion-mnist', or use --data demo."
-                    : $"--data: folder '{data}' does not exist; expected 'fashion-mnist', 'demo' or a folder with Fashion-MNIST IDX files.");
-            }
-
-            train = FashionMnist.Load(train: true, folder);
-            test = FashionMnist.Load(train: false, folder);
-        }
-
+        var (train, test) = DataArguments.LoadSplits(data);
         return (limit is { } n ? train.Take(n) : train, test);
     }
 

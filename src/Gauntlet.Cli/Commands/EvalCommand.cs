@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Gauntlet.Tensors;
+using Spectre.Console;
+
+namespace Gauntlet.Cli.Commands;
+
+/// <summary><c>gauntlet eval</c>: clean accuracy, per-class accuracy and the confusion matrix.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = new ModelArguments();
+        var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion)." };
+        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
+        var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, limit, json, batch };
+        model.AddTo(command);
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(batch) < 1)
+            {
+                throw new UserInputException($"--batch must be positive (got {parse.GetValue(batch)}).");
+            }
+
+            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit));
+            var (loaded, classifier) = model.Load(parse, set);
+            var k = loaded.ClassCount;
+            var confusion = new int[k, k];
+            foreach (var (x, y) in set.Batches(parse.GetValue(batch)))
+            {
+                var predicted = Ops.ArgMax(classifier.Predict(x), 1);
+                for (var i = 0; i < y.Length; i++)
+                {
+                    confusion[y[i], predicted[i]]++;
+                }
+            }
+
+            var correct = Enumerable.Range(0, k).Sum(c => confusion[c, c]);
+            var accuracy = set.Count == 0 ? 0 : correct / (double)set.Count;
+            var perClass = new Dictionary<string, double?>();
+            var table = new Table().AddColumns("class", "n", "accuracy");
+            for (var c = 0; c < k; c++)
+            {
+                var n = Enumerable.Range(0, k).Sum(p => confusion[c, p]);
+                double? acc = n == 0 ? null : confusion[c, c] / (double)n;
+                perClass[loaded.ClassNames[c]] = acc;
+                table.AddRow(Markup.Escape(loaded.ClassNames[c]), n.ToString(CultureInfo.InvariantCulture), acc?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
+            }
+
+            console.MarkupLine($"[bold]accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/] on {set.Count:N0} images ({Markup.Escape(set.Source)}), model {Markup.Escape(loaded.Path)} ({loaded.Architecture})");
+            console.Write(table);
+            var matrix = new Table().AddColumn("true \\ predicted");
+            for (var p = 0; p < k; p++)
+            {
+                matrix.AddColumn(p.ToString(CultureInfo.InvariantCulture));
+            }
+
+            for (var c = 0; c < k; c++)
+            {
+                matrix.AddRow([c.ToString(CultureInfo.InvariantCulture), .. Enumerable.Range(0, k).Select(p => confusion[c, p].ToString(CultureInfo.InvariantCulture))]);
+            }
+
+            console.Write(matrix);
+            if (parse.GetValue(json) is { } path)
+            {
+                var doc = new
+                {
+                    schema_version = 1,
+                    tool_version = CliApp.Version,
+                    model = loaded.Path,
+                    data = set.Source,
+                    accuracy,
+                    n = set.Count,
+                    per_class = perClass,
+                    confusion = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, k).Select(p => confusion[c, p]).ToArray()).ToArray(),
+                    class_names = loaded.ClassNames,
+                };
+                JsonFile.Write(path, doc);
+                console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+            }
+
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+}

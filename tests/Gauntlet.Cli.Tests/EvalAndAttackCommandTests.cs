@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Spectre.Console.Testing;
+
+namespace Gauntlet.Cli.Tests;
+
+/// <summary>Trains one small model on the embedded demo data for all the tests in this class.</summary>
+public sealed class TrainedDemoModel : IDisposable
+{
+    public TrainedDemoModel()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("gauntlet-evalattack-").FullName;
+        ModelPath = Path.Combine(Directory, "mlp.gntp");
+        var (code, _, _, error) = CliRunner.Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "2", "--seed", "1", "--out", ModelPath);
+        Assert.True(code == 0, error);
+    }
+
+    public string Directory { get; }
+
+    public string ModelPath { get; }
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+internal static class CliRunner
+{
+    public static (int Code, string Console, string Out, string Err) Run(params string[] args)
+    {
+        var console = new TestConsole { EmitAnsiSequences = false };
+        console.Profile.Width = 200;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(args, console, output, error);
+        return (code, console.Output, output.ToString(), error.ToString());
+    }
+}
+
+public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFixture<TrainedDemoModel>
+{
+    [Fact]
+    public void Train_WritesManifestBesideParameters()
+    {
+        Assert.True(File.Exists(Path.ChangeExtension(model.ModelPath, ".model.json")));
+        Assert.True(File.Exists(Path.ChangeExtension(model.ModelPath, ".train.json")));
+    }
+
+    [Fact]
+    public void Eval_WritesAccuracyPerClassAndConfusion()
+    {
+        var json = Path.Combine(model.Directory, "eval.json");
+        var (code, console, _, error) = CliRunner.Run("eval", model.ModelPath, "--data", "demo", "--limit", "300", "--json", json);
+        Assert.True(code == 0, error);
+        Assert.Contains("accuracy", console);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.Equal(300, root.GetProperty("n").GetInt32());
+        var accuracy = root.GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy, 0.5, 1.0);
+        Assert.Equal(10, root.GetProperty("per_class").EnumerateObject().Count());
+        var confusion = root.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(300, confusion.Sum(r => r.Sum()));
+        Assert.Equal(accuracy, Enumerable.Range(0, 10).Sum(i => confusion[i][i]) / 300.0, 9);
+    }
+
+    [Theory]
+    [InlineData("fgsm")]
+    [InlineData("pgd")]
+    [InlineData("apgd-ce")]
+    public void Attack_ReportsRobustAccuracyBelowClean(string attack)
+    {
+        var json = Path.Combine(model.Directory, $"{attack}.json");
+        var (code, console, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "64", "--attack", attack, "--eps", "0.1", "--steps", "10", "--json", json);
+        Assert.True(code == 0, error);
+        Assert.Contains("robust accuracy", console);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("robust_accuracy").GetDouble() < root.GetProperty("clean_accuracy").GetDouble());
+        Assert.Equal(0, root.GetProperty("seed").GetInt32());
+        Assert.True(root.GetProperty("median_linf").GetDouble() <= 0.1 + 1e-6);
+    }
+
+    [Fact]
+    public void Attack_UnknownAttack_IsRejectedByParser()
+    {
+        var (code, _, _, error) = CliRunner.Run("attack", model.ModelPath, "--attack", "rowhammer");
+        Assert.NotEqual(0, code);
+        Assert.Contains("rowhammer", error);
+    }
+
+    [Fact]
+    public void Eval_ModelWithoutManifest_IsOneLineUserError()
+    {
+        var orphan = Path.Combine(model.Directory, "orphan.gntp");
+        File.Copy(model.ModelPath, orphan, overwrite: true);
+        var (code, _, _, error) = CliRunner.Run("eval", orphan, "--data", "demo");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("orphan.model.json", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Eval_BadInputRange_IsUserError()
+    {
+        var (code, _, _, error) = CliRunner.Run("eval", model.ModelPath, "--data", "demo", "--input-range", "0.2,0.5");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("outside the declared input range", error);
+    }
+}
