@@ -75,7 +75,50 @@ public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFi
         var root = doc.RootElement;
         Assert.True(root.GetProperty("robust_accuracy").GetDouble() < root.GetProperty("clean_accuracy").GetDouble());
         Assert.Equal(0, root.GetProperty("seed").GetInt32());
-        Assert.True(root.GetProperty("median_linf").GetDouble() <= 0.1 + 1e-6);
+        Assert.True(root.GetProperty("perturbation").GetProperty("linf").GetDouble() <= 0.1 + 1e-6);
+        Assert.Equal(0.1, root.GetProperty("params").GetProperty("epsilon").GetDouble(), 6);
+        foreach (var key in new[] { "attack", "n", "clean_accuracy", "robust_accuracy", "attack_success_rate", "mean_confidence_drop", "queries", "seconds" })
+        {
+            Assert.True(root.TryGetProperty(key, out _), $"missing {key}");
+        }
+    }
+
+    [Fact]
+    public void Attack_Targeted_LandsOnTargetClass()
+    {
+        var json = Path.Combine(model.Directory, "targeted.json");
+        var (code, _, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "32", "--attack", "pgd", "--eps", "0.3", "--steps", "20", "--targeted", "--json", json);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.True(doc.RootElement.GetProperty("params").GetProperty("targeted").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("attack_success_rate").GetDouble() > 0.5);
+    }
+
+    [Fact]
+    public void Attack_List_DescribesEveryAttack()
+    {
+        var (code, console, _, _) = CliRunner.Run("attack", "unused.gntp", "--list");
+        Assert.Equal(0, code);
+        foreach (var name in Commands.AttackCommand.AttackNames)
+        {
+            Assert.Contains(name, console);
+        }
+    }
+
+    [Fact]
+    public void Attack_EpsilonWiderThanDomain_IsUserError()
+    {
+        var (code, _, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "8", "--eps", "2");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("exceeds the width of the input domain", error);
+    }
+
+    [Fact]
+    public void Attack_TargetedDeepFool_IsUserError()
+    {
+        var (code, _, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "8", "--attack", "deepfool", "--targeted");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("untargeted only", error);
     }
 
     [Fact]

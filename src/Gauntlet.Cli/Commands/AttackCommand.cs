@@ -29,13 +29,27 @@ internal static class AttackCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON." };
+        var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
+        var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
         var command = new Command("attack", "Run an evasion attack on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, data, limit, batch, seed, json,
+            attack, norm, eps, steps, stepSize, restarts, data, limit, batch, seed, json, targeted, list,
         };
         model.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(list))
+            {
+                var catalogue = new Table().AddColumns("attack", "norms", "targeted", "parameters", "what it does");
+                foreach (var (name, norms, tgt, parameters, what) in Catalogue)
+                {
+                    catalogue.AddRow(name, norms, tgt, Markup.Escape(parameters), Markup.Escape(what));
+                }
+
+                console.Write(catalogue);
+                return CliApp.ExitOk;
+            }
+
             var epsilon = parse.GetValue(eps);
             var iterations = parse.GetValue(steps);
             var batchSize = parse.GetValue(batch);
@@ -49,6 +63,17 @@ internal static class AttackCommand
             var evasion = Build(parse.GetValue(attack)!, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts));
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit));
             var (loaded, classifier) = model.Load(parse, set);
+            var range = classifier.InputRange;
+            if (evasion.Norm == Norm.Linf && epsilon > range.Max - range.Min)
+            {
+                throw new UserInputException($"--eps {epsilon} exceeds the width of the input domain [{range.Min}, {range.Max}]; every input would be reachable.");
+            }
+
+            var isTargeted = parse.GetValue(targeted);
+            if (isTargeted && !evasion.SupportsTargeted)
+            {
+                throw new UserInputException($"--attack {evasion.Name} is untargeted only; drop --targeted.");
+            }
 
             var results = new List<(AttackResult Result, int[] Labels)>();
             var clock = Stopwatch.StartNew();
@@ -58,7 +83,8 @@ internal static class AttackCommand
                 var task = ctx.AddTask($"{evasion.Name} on {set.Count} images", maxValue: set.Count);
                 foreach (var (x, y) in set.Batches(batchSize))
                 {
-                    results.Add((evasion.Run(classifier, x, AttackGoal.Untargeted(y), parse.GetValue(seed) + batchIndex++), y));
+                    var goal = isTargeted ? AttackGoal.Targeted(y, [.. y.Select(l => (l + 1) % loaded.ClassCount)]) : AttackGoal.Untargeted(y);
+                    results.Add((evasion.Run(classifier, x, goal, parse.GetValue(seed) + batchIndex++), y));
                     task.Increment(y.Length);
                 }
             });
@@ -85,18 +111,23 @@ internal static class AttackCommand
                     model = loaded.Path,
                     data = set.Source,
                     attack = evasion.Name,
-                    norm = evasion.Norm.ToString().ToLowerInvariant(),
-                    epsilon,
-                    steps = iterations,
-                    step_size = alpha,
+                    @params = new
+                    {
+                        norm = evasion.Norm.ToString().ToLowerInvariant(),
+                        epsilon,
+                        steps = iterations,
+                        step_size = alpha,
+                        restarts = parse.GetValue(restarts),
+                        targeted = isTargeted,
+                        batch = batchSize,
+                    },
                     seed = parse.GetValue(seed),
                     n = set.Count,
                     clean_accuracy = summary.CleanAccuracy,
                     robust_accuracy = summary.RobustAccuracy,
                     attack_success_rate = summary.SuccessRate,
                     mean_confidence_drop = summary.ConfidenceDrop,
-                    median_l2 = summary.MedianL2,
-                    median_linf = summary.MedianLinf,
+                    perturbation = new { l0 = summary.MedianL0, l2 = summary.MedianL2, linf = summary.MedianLinf },
                     queries = summary.Queries,
                     seconds = summary.Seconds,
                 });
@@ -122,13 +153,28 @@ internal static class AttackCommand
         _ => AttackSequence.AutoAttack(eps, norm, steps),
     };
 
-    private static (double CleanAccuracy, double RobustAccuracy, double SuccessRate, double ConfidenceDrop, double MedianL2, double MedianLinf, long Queries, double Seconds) Summarise(
+    private static readonly (string Name, string Norms, string Targeted, string Parameters, string What)[] Catalogue =
+    [
+        ("fgsm", "linf, l2", "yes", "--eps", "One gradient step of size ε (sign for L∞, unit direction for L2); Goodfellow et al. 2015."),
+        ("bim", "linf, l2", "yes", "--eps --steps --step-size", "Iterated gradient steps from the clean input, projected onto the ε-ball; Kurakin et al. 2017."),
+        ("pgd", "linf, l2", "yes", "--eps --steps --step-size --restarts --seed", "BIM from a random start in the ε-ball, with restarts; Madry et al. 2018."),
+        ("mi-fgsm", "linf", "yes", "--eps --steps --step-size", "Iterated sign steps on a momentum of normalised gradients; Dong et al. 2018."),
+        ("deepfool", "linf, l2", "no", "--steps (≥ 50)", "Minimum-norm: steps to the nearest linearised decision boundary; Moosavi-Dezfooli et al. 2016."),
+        ("cw", "l2", "yes", "--steps (≥ 100)", "Carlini & Wagner L2: tanh-space Adam with a binary search over the trade-off constant."),
+        ("apgd-ce", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on cross-entropy with Croce & Hein's step-size schedule."),
+        ("apgd-dlr", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on the scale-invariant DLR loss."),
+        ("apgd-t", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on targeted DLR against the 9 top-scoring wrong classes."),
+        ("autoattack", "linf, l2", "yes", "--eps --steps --seed", "APGD-CE then APGD-T, each on points still robust (AutoAttack's white-box part)."),
+    ];
+
+    private static (double CleanAccuracy, double RobustAccuracy, double SuccessRate, double ConfidenceDrop, double MedianL0, double MedianL2, double MedianLinf, long Queries, double Seconds) Summarise(
         List<(AttackResult Result, int[] Labels)> results, int total, double seconds)
     {
         var clean = 0;
         var robust = 0;
         var broken = 0;
         double drop = 0;
+        var l0 = new List<float>();
         var l2 = new List<float>();
         var linf = new List<float>();
         long queries = 0;
@@ -144,6 +190,7 @@ internal static class AttackCommand
                 if (correct && r.Success[i])
                 {
                     broken++;
+                    l0.Add(r.L0[i]);
                     l2.Add(r.L2[i]);
                     linf.Add(r.Linf[i]);
                 }
@@ -151,6 +198,6 @@ internal static class AttackCommand
         }
 
         static double Median(List<float> v) => v.Count == 0 ? 0 : v.Order().ElementAt(v.Count / 2);
-        return (clean / (double)total, robust / (double)total, clean == 0 ? 0 : broken / (double)clean, drop / total, Median(l2), Median(linf), queries, seconds);
+        return (clean / (double)total, robust / (double)total, clean == 0 ? 0 : broken / (double)clean, drop / total, Median(l0), Median(l2), Median(linf), queries, seconds);
     }
 }
