@@ -25,7 +25,7 @@ internal static class OnnxOps
             "Add" or "Sub" or "Mul" or "Div" => [Arith(n, Arg(n, a, 0), Arg(n, a, 1))],
             "Sum" => [Variadic(n, a, (x, y) => Arith(n, x, y))],
             "Min" or "Max" => [Variadic(n, a, (x, y) => MinMax(n, x, y))],
-            "Pow" => [V(Pow(F(Arg(n, a, 0)), F(Arg(n, a, 1))))],
+            "Pow" => [PowValue(Arg(n, a, 0), Arg(n, a, 1))],
             "Sqrt" => [V(Ops.Sqrt(F(Arg(n, a, 0))))],
             "Exp" => [V(Ops.Exp(F(Arg(n, a, 0))))],
             "Log" => [V(Ops.Log(F(Arg(n, a, 0))))],
@@ -46,7 +46,7 @@ internal static class OnnxOps
             "Gemm" => [V(Gemm(n, a))],
             "Conv" => [V(Conv(n, a))],
             "ConvTranspose" => [V(ConvTranspose(n, a))],
-            "MaxPool" or "AveragePool" => Pool(n, a),
+            "MaxPool" or "AveragePool" => [AsTypeOf(Pool(n, a)[0]!, Arg(n, a, 0))],
             "GlobalAveragePool" => [V(GlobalAveragePool(F(Arg(n, a, 0))))],
             "BatchNormalization" => [V(BatchNorm(n, a))],
             "LayerNormalization" => LayerNorm(n, a),
@@ -145,6 +145,29 @@ internal static class OnnxOps
 
         return IntBinary(x, y, x.DataType, max ? Math.Max : Math.Min);
     }
+
+    private static OnnxValue PowValue(OnnxValue x, OnnxValue y)
+    {
+        if (x.IsFloat)
+        {
+            return V(Pow(x.Float!, F(y)), x.DataType);
+        }
+
+        var e = y.IsFloat ? y.Float!.ToArray().Select(v => (double)v).ToArray() : y.Ints!.Select(v => (double)v).ToArray();
+        var shape = BroadcastShape(x.ShapeArray, y.ShapeArray, "Pow");
+        var (mx, my) = (BroadcastIndex(x.ShapeArray, shape), BroadcastIndex(y.ShapeArray, shape));
+        var r = new long[mx.Length];
+        for (var i = 0; i < r.Length; i++)
+        {
+            r[i] = Wrap((long)Math.Pow(x.Ints![mx[i]], e[my[i]]), x.DataType);
+        }
+
+        return OnnxValue.FromInts(r, shape, x.DataType);
+    }
+
+    /// <summary>Converts a float result back to the integer type of <paramref name="like"/> when that was integer.</summary>
+    private static OnnxValue AsTypeOf(OnnxValue result, OnnxValue like) =>
+        like.IsFloat || !result.IsFloat ? result : OnnxValue.FromInts(I(result), result.ShapeArray, like.DataType);
 
     private static Tensor Pow(Tensor x, Tensor y) =>
         y.Size == 1 && !y.RequiresGrad && y.Rank <= x.Rank ? Ops.Pow(x, y.ToArray()[0]) : Ops.Pow(x, y);
