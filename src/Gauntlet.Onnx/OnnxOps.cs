@@ -322,17 +322,25 @@ internal static class OnnxOps
 
     private static OnnxValue?[] LayerNorm(OnnxNode n, OnnxValue?[] a)
     {
-        if (n.Outputs.Count(o => o.Length > 0) > 1)
-        {
-            throw new NotSupportedException("LayerNormalization: the Mean and InvStdDev outputs are not supported.");
-        }
-
         var x = F(Arg(n, a, 0));
         var axis = Shape.NormalizeAxis((int)n.GetInt("axis", -1), x.Rank, "LayerNormalization");
         var block = x.Shape.ToArray()[axis..];
+        var eps = n.GetFloat("epsilon", 1e-5f);
         var gamma = Ops.BroadcastTo(F(Arg(n, a, 1)), new Shape(block));
         var beta = Opt(a, 2) is { } b ? Ops.BroadcastTo(F(b), new Shape(block)) : null;
-        return [V(Ops.LayerNorm(x, x.Rank - axis, gamma, beta, n.GetFloat("epsilon", 1e-5f)))];
+        var y = V(Ops.LayerNorm(x, x.Rank - axis, gamma, beta, eps));
+        if (n.Outputs.Count(o => o.Length > 0) == 1)
+        {
+            return [y];
+        }
+
+        // Optional statistics outputs, reduced over the normalized axes with keepdims.
+        var axes = Enumerable.Range(axis, x.Rank - axis).ToArray();
+        var mean = Ops.Mean(x, axes, keepDims: true);
+        var centered = Ops.Subtract(x, mean);
+        var variance = Ops.Mean(Ops.Multiply(centered, centered), axes, keepDims: true);
+        var invStd = Ops.Divide(Tensor.Scalar(1f), Ops.Sqrt(Ops.Add(variance, eps)));
+        return [y, V(mean), V(invStd)];
     }
 
     private static OnnxValue?[] Dropout(OnnxNode n, OnnxValue?[] a)

@@ -51,6 +51,16 @@ public sealed class ConformanceTests(ITestOutputHelper output)
             output.WriteLine($"  {(KnownFailures.TryGetValue(c, out var why) ? "KNOWN " : "FAILED")} {c}: {d}{(why is null ? "" : $" [known: {why}]")}");
         }
 
+        foreach (var group in results.Where(r => r.Outcome == Outcome.Unsupported && !r.Detail.StartsWith("ops:", StringComparison.Ordinal))
+                     .GroupBy(r => r.Detail.Length > 90 ? r.Detail[..90] : r.Detail).OrderByDescending(g => g.Count()))
+        {
+            output.WriteLine($"  unsupported ({group.Count()}): {group.Key} e.g. {group.First().Case}");
+        }
+
+        var missingOps = results.Where(r => r.Outcome == Outcome.Unsupported && r.Detail.StartsWith("ops:", StringComparison.Ordinal))
+            .SelectMany(r => r.Detail[4..].Split(',', StringSplitOptions.TrimEntries)).CountBy(o => o).OrderByDescending(p => p.Value);
+        output.WriteLine("  unsupported ops (cases): " + string.Join(", ", missingOps.Select(p => $"{p.Key} ({p.Value})")));
+
         var unexpected = failed.Where(f => !KnownFailures.ContainsKey(f.Case)).ToList();
         Assert.True(unexpected.Count == 0, $"{unexpected.Count} supported ONNX case(s) failed:\n" + string.Join("\n", unexpected.Select(f => $"{f.Case}: {f.Detail}")));
         var stale = KnownFailures.Keys.Where(k => results.Any(r => r.Case == k && r.Outcome == Outcome.Passed)).ToList();
