@@ -361,6 +361,14 @@ internal static class OnnxOps
     {
         var x = F(Arg(n, a, 0));
         var w = F(Arg(n, a, 1));
+        var c0 = Opt(a, 2) is { } cv0 ? F(cv0) : null;
+        if (n.GetInt("transA", 0) == 0 && n.GetInt("transB", 0) != 0 && n.GetFloat("alpha", 1f) == 1f && n.GetFloat("beta", 1f) == 1f &&
+            x.Rank == 2 && w.Rank == 2 && (c0 is null || (c0.Rank == 1 && c0.Size == w.Dim(0))))
+        {
+            // The Linear layout (weight [out, in], bias [out]): the same kernel as Gauntlet's Linear.
+            return Ops.Linear(x, w, c0);
+        }
+
         if (n.GetInt("transA", 0) != 0)
         {
             x = Ops.Transpose(x, 0, 1);
