@@ -3,7 +3,7 @@ using Gauntlet.Tensors;
 namespace Gauntlet.Onnx;
 
 /// <summary>ONNX operator implementations on <see cref="OnnxValue"/>s.</summary>
-internal static class OnnxOps
+internal static partial class OnnxOps
 {
     public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -13,7 +13,10 @@ internal static class OnnxOps
         "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Concat", "Slice", "Gather", "Shape", "Constant",
         "ConstantOfShape", "Identity", "Dropout", "Cast", "Where", "Equal", "Less", "Greater", "LessOrEqual",
         "GreaterOrEqual", "Not", "Expand", "ReduceMean", "ReduceSum", "ReduceMax", "ArgMax", "Pad", "Sign", "Min", "Max",
-        "Range", "Sum",
+        "Range", "Sum", "Reciprocal", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "Mod", "And", "Or", "Xor", "Size",
+        "CastLike", "Split", "Tile", "Mean", "PRelu", "Elu", "Selu", "Celu", "Softplus", "Softsign", "ThresholdedRelu",
+        "ArgMin", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
+        "GlobalMaxPool", "InstanceNormalization",
     };
 
     public static OnnxValue?[] Execute(OnnxNode n, OnnxValue?[] a, long opset)
@@ -66,11 +69,11 @@ internal static class OnnxOps
             "Equal" or "Less" or "Greater" or "LessOrEqual" or "GreaterOrEqual" => [Compare(n, Arg(n, a, 0), Arg(n, a, 1))],
             "Not" => [OnnxValue.FromInts([.. I(Arg(n, a, 0)).Select(v => v == 0 ? 1L : 0L)], Arg(n, a, 0).ShapeArray, OnnxDataType.Bool)],
             "Expand" => [Expand(Arg(n, a, 0), I(Arg(n, a, 1)))],
-            "ReduceMean" or "ReduceSum" or "ReduceMax" => [Reduce(n, a, opset)],
+            "ReduceMean" or "ReduceSum" or "ReduceMax" or "ReduceMin" or "ReduceL1" or "ReduceL2" or "ReduceSumSquare" or "ReduceLogSum" or "ReduceLogSumExp" => [Reduce(n, a, opset)],
             "ArgMax" => [ArgMax(n, F(Arg(n, a, 0)))],
             "Pad" => [Pad(n, a, opset)],
             "Range" => [Range(Arg(n, a, 0), Arg(n, a, 1), Arg(n, a, 2))],
-            _ => throw new NotSupportedException($"ONNX: operator {n.OpType} is not supported."),
+            _ => ExecuteExtra(n, a, opset),
         };
     }
 
@@ -946,6 +949,11 @@ internal static class OnnxOps
     {
         var x = F(Arg(n, a, 0));
         var inputFrom = n.OpType == "ReduceSum" ? 13 : 18;
+        if (!Arg(n, a, 0).IsFloat && n.OpType is not ("ReduceSum" or "ReduceMax" or "ReduceMin" or "ReduceMean"))
+        {
+            throw new NotSupportedException($"{n.OpType}: integer inputs are not supported.");
+        }
+
         var axes = AxesOf(n, a, opset, inputFrom, x.Rank);
         var keep = n.GetInt("keepdims", 1) != 0;
         if (axes.Length == 0)
@@ -963,26 +971,7 @@ internal static class OnnxOps
             throw new NotSupportedException($"{n.OpType}: empty inputs are not supported.");
         }
 
-        Tensor y;
-        switch (n.OpType)
-        {
-            case "ReduceSum": y = Ops.Sum(x, axes, keep); break;
-            case "ReduceMean": y = Ops.Mean(x, axes, keep); break;
-            default:
-                y = x;
-                foreach (var ax in axes.OrderDescending())
-                {
-                    y = Ops.Max(y, ax, keepDims: true);
-                }
-
-                if (!keep)
-                {
-                    y = Ops.Reshape(y, [.. x.Shape.ToArray().Where((_, i) => !axes.Contains(i))]);
-                }
-
-                break;
-        }
-
+        var y = ReduceOver(n.OpType, x, axes, keep);
         var result = V(y, Arg(n, a, 0).DataType == OnnxDataType.Double ? OnnxDataType.Double : OnnxDataType.Float);
         return Arg(n, a, 0).IsFloat ? result : OnnxValue.FromInts(I(result), y.Shape.ToArray(), Arg(n, a, 0).DataType);
     }
