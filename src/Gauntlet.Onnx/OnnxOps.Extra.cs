@@ -32,8 +32,233 @@ internal static partial class OnnxOps
         "ArgMin" => [ArgMax(n, Ops.Negate(F(Arg(n, a, 0))))],
         "GlobalMaxPool" => [V(ReduceOver("ReduceMax", F(Arg(n, a, 0)), [.. Enumerable.Range(2, Arg(n, a, 0).Dims.Count - 2)], keep: true))],
         "InstanceNormalization" => [V(InstanceNorm(F(Arg(n, a, 0)), F(Arg(n, a, 1)), F(Arg(n, a, 2)), n.GetFloat("epsilon", 1e-5f)))],
+        "Trilu" => [Trilu(n, a)],
+        "GatherElements" => [GatherElements(n, Arg(n, a, 0), Arg(n, a, 1))],
+        "DepthToSpace" or "SpaceToDepth" => [SpaceDepth(n, Arg(n, a, 0))],
+        "Hardmax" => [Hardmax(n, F(Arg(n, a, 0)), opset)],
+        "CumSum" => [CumSum(n, Arg(n, a, 0), Arg(n, a, 1))],
+        "EyeLike" => [EyeLike(n, Arg(n, a, 0))],
+        "OneHot" => [OneHot(n, Arg(n, a, 0), Arg(n, a, 1), Arg(n, a, 2))],
+        "Compress" => [Compress(n, Arg(n, a, 0), Arg(n, a, 1))],
         _ => throw new NotSupportedException($"ONNX: operator {n.OpType} is not supported."),
     };
+
+    private static OnnxValue Trilu(OnnxNode n, OnnxValue?[] a)
+    {
+        var x = Arg(n, a, 0);
+        var k = Opt(a, 1) is { } kv ? I(kv)[0] : 0;
+        var upper = n.GetInt("upper", 1) != 0;
+        var dims = x.ShapeArray;
+        var (rows, cols) = (dims[^2], dims[^1]);
+        var mask = new long[x.Size];
+        for (var i = 0; i < mask.Length; i++)
+        {
+            var (r, c) = ((i / cols) % rows, i % cols);
+            mask[i] = (upper ? c - r >= k : c - r <= k) ? 1 : 0;
+        }
+
+        if (x.IsFloat)
+        {
+            var m = Tensor.FromArray([.. mask.Select(v => (float)v)], dims);
+            return V(Ops.Where(m, x.Float!, Tensor.Scalar(0f)), x.DataType);
+        }
+
+        return OnnxValue.FromInts([.. x.Ints!.Select((v, i) => mask[i] != 0 ? v : 0)], dims, x.DataType);
+    }
+
+    private static OnnxValue GatherElements(OnnxNode n, OnnxValue data, OnnxValue indices)
+    {
+        var dims = data.ShapeArray;
+        var idxShape = indices.ShapeArray;
+        var axis = (int)n.GetInt("axis", 0);
+        axis = axis < 0 ? axis + dims.Length : axis;
+        var idx = I(indices);
+        var dataStrides = new Shape(dims).Strides();
+        var idxStrides = new Shape(idxShape).Strides();
+        var flat = new int[idx.Length];
+        for (var i = 0; i < idx.Length; i++)
+        {
+            var offset = 0;
+            var rem = i;
+            for (var d = 0; d < idxShape.Length; d++)
+            {
+                var coord = rem / idxStrides[d];
+                rem %= idxStrides[d];
+                if (d == axis)
+                {
+                    var v = idx[i] < 0 ? idx[i] + dims[axis] : idx[i];
+                    if (v < 0 || v >= dims[axis])
+                    {
+                        throw new ArgumentException($"GatherElements: index {idx[i]} is out of range for axis {axis} of size {dims[axis]}.");
+                    }
+
+                    coord = (int)v;
+                }
+
+                offset += coord * dataStrides[d];
+            }
+
+            flat[i] = offset;
+        }
+
+        if (data.IsFloat)
+        {
+            var column = Ops.Reshape(data.Float!, data.Size, 1);
+            var gathered = Ops.Gather(column, flat, new Shape(flat.Length));
+            return V(Ops.Reshape(gathered, idxShape), data.DataType);
+        }
+
+        return OnnxValue.FromInts([.. flat.Select(f => data.Ints![f])], idxShape, data.DataType);
+    }
+
+    private static OnnxValue SpaceDepth(OnnxNode n, OnnxValue value)
+    {
+        var x = F(value);
+        var b = (int)n.GetInt("blocksize", 1);
+        var (batch, c, h, w) = (x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3));
+        Tensor y;
+        if (n.OpType == "SpaceToDepth")
+        {
+            y = Ops.Reshape(Ops.Permute(Ops.Reshape(x, batch, c, h / b, b, w / b, b), 0, 3, 5, 1, 2, 4), batch, c * b * b, h / b, w / b);
+        }
+        else if (n.GetString("mode") == "CRD")
+        {
+            y = Ops.Reshape(Ops.Permute(Ops.Reshape(x, batch, c / (b * b), b, b, h, w), 0, 1, 4, 2, 5, 3), batch, c / (b * b), h * b, w * b);
+        }
+        else
+        {
+            y = Ops.Reshape(Ops.Permute(Ops.Reshape(x, batch, b, b, c / (b * b), h, w), 0, 3, 4, 1, 5, 2), batch, c / (b * b), h * b, w * b);
+        }
+
+        return AsTypeOf(V(y, value.DataType), value);
+    }
+
+    private static OnnxValue Hardmax(OnnxNode n, Tensor x, long opset)
+    {
+        var dims = x.Shape.ToArray();
+        Tensor view;
+        int axis;
+        if (opset < 13)
+        {
+            var ax = Shape.NormalizeAxis((int)n.GetInt("axis", 1), x.Rank, "Hardmax");
+            view = Ops.Reshape(x, dims[..ax].Aggregate(1, (p, d) => p * d), dims[ax..].Aggregate(1, (p, d) => p * d));
+            axis = 1;
+        }
+        else
+        {
+            view = x;
+            axis = Shape.NormalizeAxis((int)n.GetInt("axis", -1), x.Rank, "Hardmax");
+        }
+
+        var vd = view.Shape.ToArray();
+        var (outer, dim, inner) = (vd[..axis].Aggregate(1, (p, d) => p * d), vd[axis], vd[(axis + 1)..].Aggregate(1, (p, d) => p * d));
+        var arg = Ops.ArgMax(view, axis);
+        var r = new float[view.Size];
+        for (var o = 0; o < outer; o++)
+        {
+            for (var i = 0; i < inner; i++)
+            {
+                r[(((o * dim) + arg[(o * inner) + i]) * inner) + i] = 1f;
+            }
+        }
+
+        return V(Tensor.FromArray(r, dims));
+    }
+
+    private static OnnxValue CumSum(OnnxNode n, OnnxValue value, OnnxValue axisValue)
+    {
+        var x = F(value);
+        var axis = Shape.NormalizeAxis((int)I(axisValue)[0], x.Rank, "CumSum");
+        var exclusive = n.GetInt("exclusive", 0) != 0;
+        var reverse = n.GetInt("reverse", 0) != 0;
+        var d = x.Dim(axis);
+        var m = new float[d * d];
+        for (var i = 0; i < d; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                var include = reverse ? (exclusive ? i > j : i >= j) : (exclusive ? i < j : i <= j);
+                m[(i * d) + j] = include ? 1f : 0f;
+            }
+        }
+
+        var last = x.Rank - 1;
+        var moved = axis == last ? x : Ops.Transpose(x, axis, last);
+        var summed = Ops.MatMul(moved, Tensor.FromArray(m, d, d));
+        var y = axis == last ? summed : Ops.Transpose(summed, axis, last);
+        return AsTypeOf(V(y, value.DataType), value);
+    }
+
+    private static OnnxValue EyeLike(OnnxNode n, OnnxValue x)
+    {
+        var dims = x.ShapeArray;
+        var k = n.GetInt("k", 0);
+        var type = n.Attributes.ContainsKey("dtype") ? (OnnxDataType)n.GetInt("dtype", 1) : x.DataType;
+        var r = new long[dims[0] * dims[1]];
+        for (var i = 0; i < dims[0]; i++)
+        {
+            var j = i + k;
+            if (j >= 0 && j < dims[1])
+            {
+                r[(i * dims[1]) + j] = 1;
+            }
+        }
+
+        var ints = OnnxValue.FromInts(r, dims, type is OnnxDataType.Float or OnnxDataType.Double ? OnnxDataType.Int64 : type);
+        return type is OnnxDataType.Float or OnnxDataType.Double ? V(F(ints), type) : ints;
+    }
+
+    private static OnnxValue OneHot(OnnxNode n, OnnxValue indices, OnnxValue depthValue, OnnxValue values)
+    {
+        var depth = (int)F(depthValue).ToArray()[0];
+        var idx = I(indices);
+        var dims = indices.ShapeArray;
+        var rank = dims.Length + 1;
+        var axis = (int)n.GetInt("axis", -1);
+        axis = axis < 0 ? axis + rank : axis;
+        int[] shape = [.. dims[..axis], depth, .. dims[axis..]];
+        var inner = dims[axis..].Aggregate(1, (p, d) => p * d);
+        var onOff = new long[2];
+        var onOffF = values.IsFloat ? values.Float!.ToArray() : null;
+        var hot = new bool[idx.Length * depth];
+        for (var i = 0; i < idx.Length; i++)
+        {
+            var v = idx[i] < 0 ? idx[i] + depth : idx[i];
+            if (v >= 0 && v < depth)
+            {
+                var (o, rest) = (i / inner, i % inner);
+                hot[(((o * depth) + (int)v) * inner) + rest] = true;
+            }
+        }
+
+        if (onOffF is not null)
+        {
+            return V(Tensor.FromArray([.. hot.Select(h => h ? onOffF[1] : onOffF[0])], shape), values.DataType);
+        }
+
+        onOff = values.Ints!;
+        return OnnxValue.FromInts([.. hot.Select(h => h ? onOff[1] : onOff[0])], shape, values.DataType);
+    }
+
+    private static OnnxValue Compress(OnnxNode n, OnnxValue x, OnnxValue condition)
+    {
+        var cond = I(condition);
+        var value = x;
+        int axis;
+        if (n.Attributes.ContainsKey("axis"))
+        {
+            axis = (int)n.GetInt("axis", 0);
+            axis = axis < 0 ? axis + x.Dims.Count : axis;
+        }
+        else
+        {
+            value = ReshapeValue(x, [x.Size]);
+            axis = 0;
+        }
+
+        var keep = Enumerable.Range(0, Math.Min(cond.Length, value.ShapeArray[axis])).Where(i => cond[i] != 0).ToArray();
+        return Select(value, axis, keep);
+    }
 
     /// <summary>A reduction over <paramref name="axes"/> (sorted, non-empty).</summary>
     private static Tensor ReduceOver(string op, Tensor x, int[] axes, bool keep)

@@ -16,7 +16,8 @@ internal static partial class OnnxOps
         "Range", "Sum", "Reciprocal", "Floor", "Ceil", "Round", "IsNaN", "IsInf", "Mod", "And", "Or", "Xor", "Size",
         "CastLike", "Split", "Tile", "Mean", "PRelu", "Elu", "Selu", "Celu", "Softplus", "Softsign", "ThresholdedRelu",
         "ArgMin", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
-        "GlobalMaxPool", "InstanceNormalization",
+        "GlobalMaxPool", "InstanceNormalization", "Trilu", "GatherElements", "DepthToSpace", "SpaceToDepth", "Hardmax",
+        "CumSum", "EyeLike", "OneHot", "Compress",
     };
 
     public static OnnxValue?[] Execute(OnnxNode n, OnnxValue?[] a, long opset)
@@ -1001,9 +1002,9 @@ internal static partial class OnnxOps
     private static OnnxValue Pad(OnnxNode n, OnnxValue?[] a, long opset)
     {
         var mode = n.GetString("mode") ?? "constant";
-        if (mode != "constant")
+        if (mode is not ("constant" or "edge" or "reflect" or "wrap"))
         {
-            throw new NotSupportedException($"Pad: mode '{mode}' is not supported (only constant).");
+            throw new NotSupportedException($"Pad: mode '{mode}' is not supported.");
         }
 
         var x = F(Arg(n, a, 0));
@@ -1030,7 +1031,50 @@ internal static partial class OnnxOps
             pads[(2 * axes[i]) + 1] = checked((int)raw[i + k]);
         }
 
-        return V(Ops.Pad(x, pads, value), Arg(n, a, 0).DataType);
+        if (mode == "constant")
+        {
+            return AsTypeOf(V(Ops.Pad(x, pads, value), Arg(n, a, 0).DataType), Arg(n, a, 0));
+        }
+
+        // edge / reflect / wrap: every output position reads an input index along each axis.
+        var result = Arg(n, a, 0);
+        for (var axis = 0; axis < rank; axis++)
+        {
+            var (before, after) = (pads[2 * axis], pads[(2 * axis) + 1]);
+            if (before == 0 && after == 0)
+            {
+                continue;
+            }
+
+            var d = result.ShapeArray[axis];
+            var indices = new int[d + before + after];
+            for (var i = 0; i < indices.Length; i++)
+            {
+                var j = i - before;
+                indices[i] = mode switch
+                {
+                    "edge" => Math.Clamp(j, 0, d - 1),
+                    "wrap" => ((j % d) + d) % d,
+                    _ => Reflect(j, d),
+                };
+            }
+
+            result = Select(result, axis, indices);
+        }
+
+        return result;
+    }
+
+    private static int Reflect(int j, int d)
+    {
+        if (d == 1)
+        {
+            return 0;
+        }
+
+        var period = 2 * (d - 1);
+        j = ((j % period) + period) % period;
+        return j < d ? j : period - j;
     }
 
     private static OnnxValue Range(OnnxValue start, OnnxValue limit, OnnxValue delta)
