@@ -17,7 +17,7 @@ internal static partial class OnnxOps
         "CastLike", "Split", "Tile", "Mean", "PRelu", "Elu", "Selu", "Celu", "Softplus", "Softsign", "ThresholdedRelu",
         "ArgMin", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
         "GlobalMaxPool", "InstanceNormalization", "Trilu", "GatherElements", "DepthToSpace", "SpaceToDepth", "Hardmax",
-        "CumSum", "EyeLike", "OneHot", "Compress",
+        "CumSum", "EyeLike", "OneHot", "Compress", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
     };
 
     public static OnnxValue?[] Execute(OnnxNode n, OnnxValue?[] a, long opset)
