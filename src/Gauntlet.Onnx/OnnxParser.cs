@@ -358,7 +358,8 @@ internal static class OnnxParser
         var size = OnnxTensor.ElementSize(dataType);
         if (size == 0)
         {
-            throw new ProtoFormatException($"tensor '{name}' has unknown data type {(int)dataType}");
+            // Types this reader does not decode (float8, int4, ...): kept without data; the executor refuses them.
+            return new OnnxTensor(name, dataType, dimArray, null, null);
         }
 
         if (location == 1)
@@ -372,14 +373,31 @@ internal static class OnnxParser
         }
 
         var floating = OnnxTensor.IsFloating(dataType);
+        if (raw is not null && raw.Length != (long)n * size)
+        {
+            throw new ProtoFormatException($"tensor '{name}' raw_data has {raw.Length} bytes; expected {(long)n * size} for {n} elements of {dataType}");
+        }
+
+        if (raw is null)
+        {
+            // Validate the typed field's count before allocating anything sized by the (untrusted) dims.
+            var typed = dataType switch
+            {
+                OnnxDataType.Float => floats.Count,
+                OnnxDataType.Double => doubles.Count,
+                OnnxDataType.UInt32 or OnnxDataType.UInt64 => uints.Count,
+                _ => ints.Count,
+            };
+            if (typed != n)
+            {
+                throw new ProtoFormatException($"tensor '{name}' of shape [{string.Join(", ", dimArray)}] has {typed} typed values; expected {n}");
+            }
+        }
+
         float[]? fdata = floating ? new float[n] : null;
         long[]? idata = floating ? null : new long[n];
         if (raw is not null)
         {
-            if (raw.Length != (long)n * size)
-            {
-                throw new ProtoFormatException($"tensor '{name}' raw_data has {raw.Length} bytes; expected {(long)n * size} for {n} elements of {dataType}");
-            }
 
             var s = raw.AsSpan();
             for (var i = 0; i < n; i++)

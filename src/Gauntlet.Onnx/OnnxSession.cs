@@ -38,6 +38,14 @@ public sealed class OnnxSession
             }
         }
 
+        var unusable = model.Graph.Initializers.Keys.Where(k => !_constants.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
+        var usedUnusable = model.Graph.Nodes.SelectMany(n => n.Inputs).Where(unusable.Contains).Distinct(StringComparer.Ordinal).ToList();
+        if (usedUnusable.Count > 0)
+        {
+            throw new NotSupportedException("ONNX: initializer(s) of unsupported element type: " +
+                string.Join(", ", usedUnusable.Select(k => $"'{k}' ({model.Graph.Initializers[k].DataType})")) + ".");
+        }
+
         _order = TopologicalOrder(model);
         for (var i = 0; i < _order.Length; i++)
         {

@@ -148,6 +148,20 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void Huge_declared_dims_without_data_are_rejected_without_allocating()
+    {
+        // TensorProto: dims = [100000, 100000], data_type = FLOAT, no data.
+        var path = Path.Combine(_dir, "huge.pb");
+        File.WriteAllBytes(path, [0x08, 0xA0, 0x8D, 0x06, 0x08, 0xA0, 0x8D, 0x06, 0x10, 0x01]);
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.LoadTensor(path));
+        Assert.Contains("huge.pb", e.Message, StringComparison.Ordinal);
+
+        File.WriteAllBytes(path, [0x08, 0xE8, 0x07, 0x08, 0xE8, 0x07, 0x10, 0x01]);
+        e = Assert.Throws<InvalidDataException>(() => OnnxModel.LoadTensor(path));
+        Assert.Contains("expected 1000000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unsupported_ops_are_listed_before_running()
     {
         var model = Model(
