@@ -57,3 +57,18 @@ public sealed class ExportTests : IDisposable
         Assert.Equal(model.Forward(x).ToArray(), new OnnxSession(reloaded).Forward(x).ToArray());
     }
 }
+
+public sealed class ClassifierTests
+{
+    [Fact]
+    public void Onnx_classifier_is_a_module_with_input_gradients()
+    {
+        var classifier = new OnnxClassifier(TestModels.SmallCnn());
+        Assert.Equal("[batch, 2, 4, 4]", classifier.Input.ShapeText);
+        var x = Tensor.FromArray(TestModels.Random(5, 2 * 32), 2, 2, 4, 4).RequireGrad();
+        var loss = Losses.CrossEntropy(Ops.Log(classifier.Forward(x)), [0, 2]);
+        var g = Tensors.Autograd.Autodiff.Grad(loss, x);
+        Assert.Equal(x.Shape, g.Shape);
+        Assert.Contains(g.ToArray(), v => v != 0f);
+    }
+}
