@@ -18,6 +18,7 @@ internal static partial class OnnxOps
         "ArgMin", "ReduceMin", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
         "GlobalMaxPool", "InstanceNormalization", "Trilu", "GatherElements", "DepthToSpace", "SpaceToDepth", "Hardmax",
         "CumSum", "EyeLike", "OneHot", "Compress", "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss",
+        "Resize", "Upsample",
     };
 
     public static OnnxValue?[] Execute(OnnxNode n, OnnxValue?[] a, long opset)
