@@ -60,7 +60,7 @@ internal static class OnnxParser
                 case 1 when w == 0: ir = r.ReadInt64(); break;
                 case 2 when w == 2: producer = r.ReadString(); break;
                 case 3 when w == 2: producerVersion = r.ReadString(); break;
-                case 7 when w == 2: graph = ReadGraph(r.ReadMessage(), ctx); break;
+                case 7 when w == 2: graph = ReadGraph(r.ReadMessage(), ctx, 0); break;
                 case 8 when w == 2: opsets.Add(ReadOpset(r.ReadMessage())); break;
                 case 14 when w == 2:
                     var (k, v) = ReadEntry(r.ReadMessage());
@@ -120,8 +120,15 @@ internal static class OnnxParser
         return (k, v);
     }
 
-    private static OnnxGraphProto ReadGraph(ProtoReader r, Context ctx)
+    private const int MaxGraphDepth = 32;
+
+    private static OnnxGraphProto ReadGraph(ProtoReader r, Context ctx, int depth)
     {
+        if (depth > MaxGraphDepth)
+        {
+            throw new ProtoFormatException($"subgraphs are nested more than {MaxGraphDepth} levels deep");
+        }
+
         var nodes = new List<OnnxNode>();
         var inits = new Dictionary<string, OnnxTensor>();
         var inputs = new List<OnnxValueInfo>();
@@ -131,7 +138,7 @@ internal static class OnnxParser
         {
             switch (f)
             {
-                case 1 when w == 2: nodes.Add(ReadNode(r.ReadMessage(), ctx)); break;
+                case 1 when w == 2: nodes.Add(ReadNode(r.ReadMessage(), ctx, depth)); break;
                 case 2 when w == 2: name = r.ReadString(); break;
                 case 5 when w == 2:
                     var t = ReadTensor(r.ReadMessage(), ctx);
@@ -147,7 +154,7 @@ internal static class OnnxParser
         return new OnnxGraphProto { Name = name, Nodes = nodes, Initializers = inits, Inputs = inputs, Outputs = outputs };
     }
 
-    private static OnnxNode ReadNode(ProtoReader r, Context ctx)
+    private static OnnxNode ReadNode(ProtoReader r, Context ctx, int depth)
     {
         var inputs = new List<string>();
         var outputs = new List<string>();
@@ -162,7 +169,7 @@ internal static class OnnxParser
                 case 3 when w == 2: name = r.ReadString(); break;
                 case 4 when w == 2: op = r.ReadString(); break;
                 case 5 when w == 2:
-                    var a = ReadAttribute(r.ReadMessage(), ctx);
+                    var a = ReadAttribute(r.ReadMessage(), ctx, depth);
                     attrs[a.Name] = a;
                     break;
                 case 7 when w == 2: domain = r.ReadString(); break;
@@ -178,7 +185,7 @@ internal static class OnnxParser
         return new OnnxNode { OpType = op, Domain = domain, Name = name, Inputs = inputs, Outputs = outputs, Attributes = attrs };
     }
 
-    private static OnnxAttribute ReadAttribute(ProtoReader r, Context ctx)
+    private static OnnxAttribute ReadAttribute(ProtoReader r, Context ctx, int depth)
     {
         string name = "";
         var type = OnnxAttributeType.Undefined;
@@ -199,7 +206,7 @@ internal static class OnnxParser
                 case 3 when w == 0: iv = r.ReadInt64(); break;
                 case 4 when w == 2: sv = r.ReadString(); break;
                 case 5 when w == 2: tv = ReadTensor(r.ReadMessage(), ctx); break;
-                case 6 when w == 2: gv = ReadGraph(r.ReadMessage(), ctx); break;
+                case 6 when w == 2: gv = ReadGraph(r.ReadMessage(), ctx, depth + 1); break;
                 case 7: r.ReadFloats(w, floats); break;
                 case 8: r.ReadVarints(w, ints); break;
                 case 9 when w == 2: strings.Add(r.ReadString()); break;

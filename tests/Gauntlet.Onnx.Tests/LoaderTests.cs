@@ -162,6 +162,38 @@ public sealed class LoaderTests : IDisposable
     }
 
     [Fact]
+    public void Deeply_nested_subgraphs_are_rejected_not_a_stack_overflow()
+    {
+        // graph { node { op_type "If" attribute { name "g" g { graph ... } } } }, 2,000 levels deep.
+        static byte[] Field(int field, byte[] body)
+        {
+            var len = new List<byte>();
+            var v = (uint)body.Length;
+            while (v >= 0x80)
+            {
+                len.Add((byte)(v | 0x80));
+                v >>= 7;
+            }
+
+            len.Add((byte)v);
+            return [(byte)((field << 3) | 2), .. len, .. body];
+        }
+
+        var graph = Array.Empty<byte>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var attribute = Field(1, "g"u8.ToArray()).Concat(Field(6, graph)).ToArray();
+            var node = Field(4, "If"u8.ToArray()).Concat(Field(5, attribute)).ToArray();
+            graph = Field(1, node);
+        }
+
+        var path = Path.Combine(_dir, "deep.onnx");
+        File.WriteAllBytes(path, Field(7, graph));
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(path));
+        Assert.Contains("nested", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unsupported_ops_are_listed_before_running()
     {
         var model = Model(
