@@ -3,7 +3,7 @@
 # Idempotent: does nothing when they are already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist)
+packages=(dataset-fashion-mnist libonnx-testdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

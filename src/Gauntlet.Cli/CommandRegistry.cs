@@ -16,5 +16,6 @@ internal static class CommandRegistry
         yield return Commands.AttackCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
+        yield return Commands.InspectCommand.Create(console);
     }
 }

@@ -37,6 +37,11 @@ internal static class Im2Col
                         var srow = src.Slice(ih * d.W, d.W);
                         row[..lo].Clear();
                         row[hi..].Clear();
+                        if (hi <= lo)
+                        {
+                            continue;
+                        }
+
                         if (d.SW == 1)
                         {
                             srow.Slice(iw0 + lo, hi - lo).CopyTo(row[lo..hi]);

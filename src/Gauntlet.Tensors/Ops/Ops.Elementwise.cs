@@ -344,7 +344,7 @@ public static partial class Ops
     // contiguous or a broadcast scalar, so every row is one vectorised TensorPrimitives call.
     private static void BroadcastKernel(float[] a, Shape sa, float[] b, Shape sb, float[] dst, Shape so, BinaryKind kind)
     {
-        if (sa == sb)
+        if (sa == sb && sa == so)
         {
             RowOp(kind, a, false, b, false, dst);
             return;

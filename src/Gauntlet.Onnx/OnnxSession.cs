@@ -1,0 +1,231 @@
+using Gauntlet.Tensors;
+
+namespace Gauntlet.Onnx;
+
+/// <summary>
+/// Evaluates an ONNX graph on Gauntlet tensors, node by node in topological order. Float
+/// values go through differentiable <see cref="Ops"/>, so <c>Autodiff.Grad</c> of a loss on an
+/// output with respect to an input tensor works; integer values (shapes, indices) are evaluated
+/// on a non-differentiable side path. Intermediates are released after their last use.
+/// </summary>
+public sealed class OnnxSession
+{
+    private readonly OnnxModel _model;
+    private readonly OnnxNode[] _order;
+    private readonly Dictionary<string, OnnxValue> _constants = [];
+    private readonly Dictionary<string, int> _lastUse = [];
+
+    /// <summary>Prepares a session: checks every op is supported and sorts the nodes.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <exception cref="NotSupportedException">The graph uses operators this executor lacks (all are listed).</exception>
+    /// <exception cref="InvalidDataException">The graph is not a DAG or uses undefined values.</exception>
+    public OnnxSession(OnnxModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+        Opset = model.DefaultOpset;
+        var unsupported = UnsupportedOps(model);
+        if (unsupported.Count > 0)
+        {
+            throw new NotSupportedException($"ONNX: unsupported operator(s) in '{model.Path ?? model.Graph.Name}': {string.Join(", ", unsupported)}.");
+        }
+
+        foreach (var (name, t) in model.Graph.Initializers)
+        {
+            if (t.IntData is not null || t.DataType is OnnxDataType.Float or OnnxDataType.Double)
+            {
+                _constants[name] = OnnxValue.FromOnnxTensor(t);
+            }
+        }
+
+        var unusable = model.Graph.Initializers.Keys.Where(k => !_constants.ContainsKey(k)).ToHashSet(StringComparer.Ordinal);
+        var usedUnusable = model.Graph.Nodes.SelectMany(n => n.Inputs).Where(unusable.Contains).Distinct(StringComparer.Ordinal).ToList();
+        if (usedUnusable.Count > 0)
+        {
+            throw new NotSupportedException("ONNX: initializer(s) of unsupported element type: " +
+                string.Join(", ", usedUnusable.Select(k => $"'{k}' ({model.Graph.Initializers[k].DataType})")) + ".");
+        }
+
+        _order = TopologicalOrder(model);
+        for (var i = 0; i < _order.Length; i++)
+        {
+            foreach (var input in _order[i].Inputs)
+            {
+                if (input.Length > 0)
+                {
+                    _lastUse[input] = i;
+                }
+            }
+        }
+
+        foreach (var o in model.Graph.Outputs)
+        {
+            _lastUse[o.Name] = int.MaxValue;
+        }
+    }
+
+    /// <summary>The default-domain opset the graph is evaluated under.</summary>
+    public long Opset { get; }
+
+    /// <summary>The model.</summary>
+    public OnnxModel Model => _model;
+
+    /// <summary>Operator types this executor implements (default domain).</summary>
+    public static IReadOnlySet<string> SupportedOps => OnnxOps.Supported;
+
+    /// <summary>The distinct operators in <paramref name="model"/> that are not supported, sorted.</summary>
+    /// <param name="model">The model.</param>
+    /// <returns>Operator names (domain-qualified for non-default domains).</returns>
+    public static IReadOnlyList<string> UnsupportedOps(OnnxModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return [.. model.Graph.Nodes
+            .Where(n => !(n.Domain.Length == 0 || n.Domain == "ai.onnx") || !OnnxOps.Supported.Contains(n.OpType))
+            .Select(n => n.Domain.Length == 0 || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Runs the graph.</summary>
+    /// <param name="inputs">Values for the runtime inputs, by name.</param>
+    /// <returns>The graph outputs, by name.</returns>
+    /// <exception cref="ArgumentException">An input is missing.</exception>
+    /// <exception cref="NotSupportedException">A node uses an attribute value or type the executor lacks.</exception>
+    public Dictionary<string, OnnxValue> Run(IReadOnlyDictionary<string, OnnxValue> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var env = new Dictionary<string, OnnxValue>(_constants, StringComparer.Ordinal);
+        foreach (var info in _model.Graph.RuntimeInputs)
+        {
+            if (!inputs.TryGetValue(info.Name, out var v))
+            {
+                throw new ArgumentException($"ONNX: input '{info.Name}' {info.ShapeText} was not provided.", nameof(inputs));
+            }
+
+            env[info.Name] = v;
+        }
+
+        foreach (var (name, v) in inputs)
+        {
+            env[name] = v;
+        }
+
+        for (var i = 0; i < _order.Length; i++)
+        {
+            var node = _order[i];
+            var args = new OnnxValue?[node.Inputs.Count];
+            for (var j = 0; j < args.Length; j++)
+            {
+                var name = node.Inputs[j];
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!env.TryGetValue(name, out var v))
+                {
+                    throw new InvalidDataException($"ONNX: node {node} reads '{name}', which no node or input defines.");
+                }
+
+                args[j] = v;
+            }
+
+            OnnxValue?[] outs;
+            try
+            {
+                outs = OnnxOps.Execute(node, args, Opset);
+            }
+            catch (Exception e) when (e is TensorShapeException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException)
+            {
+                throw new InvalidOperationException($"ONNX: node {node} failed: {e.Message}", e);
+            }
+
+            for (var j = 0; j < node.Outputs.Count && j < outs.Length; j++)
+            {
+                if (node.Outputs[j].Length > 0 && outs[j] is not null)
+                {
+                    env[node.Outputs[j]] = outs[j]!;
+                }
+            }
+
+            // Release values whose last reader was this node.
+            foreach (var name in node.Inputs)
+            {
+                if (name.Length > 0 && _lastUse.TryGetValue(name, out var last) && last == i && !_constants.ContainsKey(name))
+                {
+                    env.Remove(name);
+                }
+            }
+        }
+
+        var result = new Dictionary<string, OnnxValue>(StringComparer.Ordinal);
+        foreach (var o in _model.Graph.Outputs)
+        {
+            if (!env.TryGetValue(o.Name, out var v))
+            {
+                throw new InvalidDataException($"ONNX: output '{o.Name}' is never produced.");
+            }
+
+            result[o.Name] = v;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a single-input, single-output float graph (e.g. a classifier) differentiably.
+    /// </summary>
+    /// <param name="input">The input tensor (may require a gradient).</param>
+    /// <returns>The first output.</returns>
+    /// <exception cref="InvalidOperationException">The output is not a float tensor.</exception>
+    public Tensor Forward(Tensor input)
+    {
+        var first = _model.Graph.RuntimeInputs.FirstOrDefault()
+            ?? throw new InvalidOperationException("ONNX: the graph has no runtime inputs.");
+        var outputs = Run(new Dictionary<string, OnnxValue> { [first.Name] = OnnxValue.FromTensor(input) });
+        return outputs[_model.Graph.Outputs[0].Name].Float
+            ?? throw new InvalidOperationException($"ONNX: output '{_model.Graph.Outputs[0].Name}' is not a float tensor.");
+    }
+
+    private static OnnxNode[] TopologicalOrder(OnnxModel model)
+    {
+        var g = model.Graph;
+        var available = new HashSet<string>(g.Initializers.Keys, StringComparer.Ordinal);
+        foreach (var i in g.Inputs)
+        {
+            available.Add(i.Name);
+        }
+
+        var pending = g.Nodes.ToList();
+        var order = new List<OnnxNode>(pending.Count);
+        while (pending.Count > 0)
+        {
+            var progressed = false;
+            for (var k = 0; k < pending.Count; k++)
+            {
+                var n = pending[k];
+                if (n.Inputs.All(x => x.Length == 0 || available.Contains(x)))
+                {
+                    order.Add(n);
+                    foreach (var o in n.Outputs)
+                    {
+                        available.Add(o);
+                    }
+
+                    pending.RemoveAt(k);
+                    k--;
+                    progressed = true;
+                }
+            }
+
+            if (!progressed)
+            {
+                var n = pending[0];
+                var missing = n.Inputs.First(x => x.Length > 0 && !available.Contains(x));
+                throw new InvalidDataException($"ONNX: graph of '{model.Path ?? g.Name}' has a cycle or an undefined value: node {n} reads '{missing}'.");
+            }
+        }
+
+        return [.. order];
+    }
+}
