@@ -8,7 +8,7 @@ namespace Gauntlet.Cli;
 /// <summary>The model and preprocessing options <c>eval</c> and <c>attack</c> share.</summary>
 internal sealed class ModelArguments
 {
-    public Argument<string> Model { get; } = new("model") { Description = "A model saved by 'gauntlet train --out' (NAME.gntp with NAME.model.json beside it)." };
+    public Argument<string> Model { get; } = new("model") { Description = "An ONNX model (.onnx; exported by PyTorch, tf2onnx, skl2onnx or gauntlet train), or a Gauntlet model (NAME.gntp with NAME.model.json beside it)." };
 
     public Option<string> InputRange { get; } = new("--input-range") { Description = "The input domain as min,max; attacks clip to it.", DefaultValueFactory = _ => "0,1" };
 
@@ -27,7 +27,8 @@ internal sealed class ModelArguments
     /// <summary>Loads the model and wraps it as a classifier, checking the data fits it.</summary>
     public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data)
     {
-        var loaded = ModelFile.Load(parse.GetValue(Model)!);
+        var path = parse.GetValue(Model)!;
+        var loaded = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
         var sample = data.Images.Shape.Dims[1..].ToArray();
         if (!sample.SequenceEqual(loaded.SampleShape.ToArray()))
         {
@@ -61,6 +62,44 @@ internal sealed class ModelArguments
 
         var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
         return (loaded, classifier);
+    }
+
+    // ONNX graphs declare the input shape (often with a symbolic batch) but not the class count:
+    // one forward pass on the first image yields K.
+    private static LoadedModel LoadOnnx(string path, LabeledImages data)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"model file not found: {path}", path);
+        }
+
+        var network = Gauntlet.Onnx.OnnxClassifier.Load(path);
+        var declared = network.Input.Shape;
+        var sample = data.Images.Shape.Dims[1..].ToArray();
+        if (declared is { Count: > 1 })
+        {
+            var dims = declared.Skip(1).ToArray();
+            if (dims.Length != sample.Length || dims.Where((d, i) => d.Value is { } v && v != sample[i]).Any())
+            {
+                throw new UserInputException($"{data.Source}: images are [{string.Join(", ", sample)}] but {path} declares input '{network.Input.Name}' as [{string.Join(", ", declared.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? d.Param ?? "?"))}].");
+            }
+        }
+
+        Gauntlet.Tensors.Tensor probe;
+        using (Gauntlet.Tensors.Autograd.GradMode.NoGrad())
+        {
+            probe = network.Forward(data.Take(1).Images);
+        }
+
+        if (probe.Rank != 2 || probe.Dim(1) < 2)
+        {
+            throw new UserInputException($"{path}: the first output has shape {probe.Shape} for one image; expected [1, K] class scores with K ≥ 2.");
+        }
+
+        var classes = probe.Dim(1);
+        var names = data.ClassCount == classes ? data.ClassNames : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+        var wrapper = new Gauntlet.Tensors.Nn.Sequential(network);
+        return new LoadedModel("onnx", wrapper, new Gauntlet.Tensors.Shape(sample), classes, names, path);
     }
 
     private static float[]? ParseList(string? text, string option)

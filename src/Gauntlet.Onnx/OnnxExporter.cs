@@ -37,9 +37,25 @@ public static class OnnxExporter
                 Nodes = b.Nodes,
                 Initializers = b.Initializers,
                 Inputs = [new OnnxValueInfo(inputName, OnnxDataType.Float, [new OnnxDim(null, "batch"), .. inputShape.Select(d => new OnnxDim(d, null))])],
-                Outputs = [new OnnxValueInfo(outputName, OnnxDataType.Float, null)],
+                Outputs = [new OnnxValueInfo(outputName, OnnxDataType.Float, [new OnnxDim(null, "batch"), .. OutputSampleShape(model, inputShape).Select(d => new OnnxDim(d, null))])],
             },
         };
+    }
+
+    // onnx.checker requires graph outputs to carry a shape: one inference on zeros gives it.
+    private static int[] OutputSampleShape(Sequential model, int[] inputShape)
+    {
+        var wasTraining = model.IsTraining;
+        model.Eval();
+        try
+        {
+            using var scope = Gauntlet.Tensors.Autograd.GradMode.NoGrad();
+            return model.Forward(Tensor.Zeros([1, .. inputShape])).Shape.Dims[1..].ToArray();
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
     }
 
     /// <summary>Exports <paramref name="model"/> and writes it to <paramref name="path"/>.</summary>

@@ -12,7 +12,12 @@ public sealed class TrainedDemoModel : IDisposable
         ModelPath = Path.Combine(Directory, "mlp.gntp");
         var (code, _, _, error) = CliRunner.Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "2", "--seed", "1", "--out", ModelPath);
         Assert.True(code == 0, error);
+        OnnxPath = Path.Combine(Directory, "mlp.onnx");
+        (code, _, _, error) = CliRunner.Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "2", "--seed", "1", "--out", OnnxPath);
+        Assert.True(code == 0, error);
     }
+
+    public string OnnxPath { get; }
 
     public string Directory { get; }
 
@@ -92,6 +97,34 @@ public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFi
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.True(doc.RootElement.GetProperty("params").GetProperty("targeted").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("attack_success_rate").GetDouble() > 0.5);
+    }
+
+    [Fact]
+    public void OnnxModel_TrainedAndExported_EvaluatesLikeTheGauntletModel()
+    {
+        var gntp = Path.Combine(model.Directory, "g.json");
+        var onnx = Path.Combine(model.Directory, "o.json");
+        Assert.Equal(0, CliRunner.Run("eval", model.ModelPath, "--data", "demo", "--limit", "200", "--json", gntp).Code);
+        var (code, _, _, error) = CliRunner.Run("eval", model.OnnxPath, "--data", "demo", "--limit", "200", "--json", onnx);
+        Assert.True(code == 0, error);
+        using var a = JsonDocument.Parse(File.ReadAllText(gntp));
+        using var b = JsonDocument.Parse(File.ReadAllText(onnx));
+
+        // Same seed, same data, same engine: the exported model must score identically.
+        Assert.Equal(a.RootElement.GetProperty("accuracy").GetDouble(), b.RootElement.GetProperty("accuracy").GetDouble());
+        var (attackCode, console, _, attackError) = CliRunner.Run("attack", model.OnnxPath, "--data", "demo", "--limit", "32", "--attack", "fgsm", "--eps", "0.1");
+        Assert.True(attackCode == 0, attackError);
+        Assert.Contains("robust accuracy", console);
+    }
+
+    [Fact]
+    public void Eval_OnnxModelWithWrongInputShape_IsUserError()
+    {
+        var onnx = "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
+        Assert.True(File.Exists(onnx), "libonnx-testdata is required (scripts/setup.sh installs it)");
+        var (code, _, _, error) = CliRunner.Run("eval", onnx, "--data", "demo", "--limit", "4");
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Contains("declares input", error);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal static class TrainCommand
         var lr = new Option<float>("--lr") { Description = "Initial learning rate (Adam, cosine-annealed).", DefaultValueFactory = _ => 2e-3f };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
-        var outPath = new Option<string?>("--out") { Description = "Write the trained parameters here (NAME.gntp); the manifest NAME.model.json and the training log NAME.train.json are written beside it." };
+        var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
 
         var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
         {
@@ -74,9 +74,20 @@ internal static class TrainCommand
             console.Write(table);
             if (parse.GetValue(outPath) is { } path)
             {
-                ModelFile.Save(path, parse.GetValue(arch)!, model, new Shape(train.Images.Shape.Dims[1..]), train.ClassCount, train.ClassNames, options.Seed);
+                var sampleShape = train.Images.Shape.Dims[1..].ToArray();
+                if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Written beside the target and renamed into place: never a partial model file.
+                    var temp = path + ".tmp-" + Environment.ProcessId;
+                    Gauntlet.Onnx.OnnxExporter.Save(model, sampleShape, temp);
+                    File.Move(temp, path, overwrite: true);
+                }
+                else
+                {
+                    ModelFile.Save(path, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed);
+                }
                 WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, results);
-                console.MarkupLine($"saved parameters to [green]{Markup.Escape(path)}[/]");
+                console.MarkupLine($"saved the model to [green]{Markup.Escape(path)}[/]");
             }
 
             return CliApp.ExitOk;
