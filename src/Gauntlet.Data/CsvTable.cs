@@ -75,7 +75,7 @@ public static class CsvTable
     /// <exception cref="InvalidDataException">The file is empty, ragged, has a non-numeric feature or a bad label column; the message names the file, line and column.</exception>
     public static LabeledTable Load(string path, string? labelColumn = null, bool? hasHeader = null)
     {
-        var rows = ReadRows(path, hasHeader, out var header);
+        var rows = ReadRows(path, hasHeader, labelColumn, out var header);
         var width = rows[0].Fields.Length;
         var labelIndex = ResolveColumn(labelColumn, header, width, path);
         if (width < 2)
@@ -116,7 +116,7 @@ public static class CsvTable
     /// <summary>Reads one column as labels, with the same header, delimiter and label rules as <see cref="Load"/>.</summary>
     internal static (int[] Labels, IReadOnlyList<string> ClassNames) LoadColumn(string path, string? column)
     {
-        var rows = ReadRows(path, null, out var header);
+        var rows = ReadRows(path, null, column, out var header);
         var index = ResolveColumn(column, header, rows[0].Fields.Length, path);
         return MapLabels(rows.Select(r => r.Fields[index]).ToArray(), rows, path, index);
     }
@@ -196,7 +196,7 @@ public static class CsvTable
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     /// <summary>Reads all data rows (line numbers 1-based), detecting the delimiter and header.</summary>
-    private static List<(int Line, string[] Fields)> ReadRows(string path, bool? hasHeader, out string[]? header)
+    private static List<(int Line, string[] Fields)> ReadRows(string path, bool? hasHeader, string? labelColumn, out string[]? header)
     {
         if (!File.Exists(path))
         {
@@ -233,9 +233,11 @@ public static class CsvTable
         }
 
         var first = rows[0].Fields;
-        var isHeader = hasHeader ?? (rows.Count > 1
+        // A label column given by a name that appears in the first row marks that row as the header.
+        var namesColumn = labelColumn is not null && !TryNumber(labelColumn, out _) && Array.IndexOf(first, labelColumn) >= 0;
+        var isHeader = hasHeader ?? (namesColumn || (rows.Count > 1
             ? Enumerable.Range(0, first.Length).Any(c => !TryNumber(first[c], out _) && TryNumber(rows[1].Fields[c], out _))
-            : first.All(f => !TryNumber(f, out _)));
+            : first.All(f => !TryNumber(f, out _))));
         header = null;
         if (isHeader)
         {

@@ -165,8 +165,8 @@ public static class DataSource
             throw new InvalidDataException($"{imagesPath}: image file has shape [{string.Join(", ", images.Dimensions)}]; expected [N, H, W].");
         }
 
-        var scale = images.ElementType == IdxElementType.UInt8 ? 1f / 255f : 1f;
-        var data = images.Values.Select(v => v * scale).ToArray();
+        var divisor = images.ElementType == IdxElementType.UInt8 ? 255f : 1f;
+        var data = images.Values.Select(v => v / divisor).ToArray();
         var tensor = Tensor.FromArray(data, images.Dimensions[0], 1, images.Dimensions[1], images.Dimensions[2]);
         return new LabeledImages(tensor, file.Labels, Math.Max(1, file.ClassCount), source, file.ClassNames);
     }
