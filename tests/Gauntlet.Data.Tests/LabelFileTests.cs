@@ -35,6 +35,9 @@ public sealed class LabelFileTests : TempDirTest
         var named = LabelFile.Load(WriteText("l.csv", "id,label\n1,dog\n2,cat\n3,dog\n"), "label");
         Assert.Equal([1, 0, 1], named.Labels);
         Assert.Equal(["cat", "dog"], named.ClassNames);
+        var single = LabelFile.Load(WriteText("s.csv", "label\ncat\n"), "label");
+        Assert.Equal([0], single.Labels);
+        Assert.Equal(["cat"], single.ClassNames);
         var plain = LabelFile.Load(WriteText("p.txt", "3\n1\n"));
         Assert.Equal([3, 1], plain.Labels);
         Assert.Null(plain.ClassNames);
