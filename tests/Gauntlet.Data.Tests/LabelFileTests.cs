@@ -55,6 +55,21 @@ public sealed class LabelFileTests : TempDirTest
     }
 
     [Fact]
+    public void Load_DebianFashionMnistLabels_MatchLoader()
+    {
+        var path = Path.Combine(FashionMnist.SystemPath, "t10k-labels-idx1-ubyte.gz");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var labels = LabelFile.Load(path);
+        Assert.Equal(10000, labels.Labels.Length);
+        Assert.Equal(10, labels.ClassCount);
+        Assert.Equal(FashionMnist.LoadEmbeddedDemo().Labels, labels.Labels[..1000]);
+    }
+
+    [Fact]
     public void Load_EveryTruncatedNpyOrIdx_GivesInvalidData()
     {
         var npy = TestFiles.Npy("<i8", [2], TestFiles.Int64Le(1, 2));

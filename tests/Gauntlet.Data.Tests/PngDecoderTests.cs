@@ -335,6 +335,30 @@ public sealed class PngDecoderTests : TempDirTest
     }
 
     [Fact]
+    public void Decode_GarbageIdatWithValidCrc_GivesInvalidDataNamingIdat()
+    {
+        var rng = new Random(5);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var garbage = new byte[rng.Next(1, 40)];
+            rng.NextBytes(garbage);
+            if (trial % 2 == 0)
+            {
+                garbage[0] = 0x78; // a plausible zlib header byte
+            }
+
+            using var ms = new MemoryStream();
+            ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+            PngWriter.WriteChunk(ms, "IHDR", Ihdr(3, 3, 8, 0));
+            PngWriter.WriteChunk(ms, "IDAT", garbage);
+            PngWriter.WriteChunk(ms, "IEND", []);
+            var path = Write("z.png", ms.ToArray());
+            var ex = Assert.Throws<InvalidDataException>(() => PngDecoder.Decode(path));
+            Assert.Contains("z.png: IDAT", ex.Message);
+        }
+    }
+
+    [Fact]
     public void Decode_DebianMatplotlibIcons_WhenPresent()
     {
         const string folder = "/usr/share/matplotlib/mpl-data/images";
