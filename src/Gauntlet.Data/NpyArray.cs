@@ -13,7 +13,7 @@ namespace Gauntlet.Data;
 /// </summary>
 public sealed class NpyArray
 {
-    private const long MaxElements = 1L << 31;
+    private static readonly long MaxElements = Array.MaxLength;
     private const int MaxHeaderLength = 1 << 20;
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
@@ -106,7 +106,10 @@ public sealed class NpyArray
     /// <param name="stream">The stream, positioned at the magic.</param>
     /// <param name="name">The file or member name for error messages.</param>
     /// <param name="requireEnd">When true (the default), bytes after the declared values are an error.</param>
-    public static NpyArray Read(Stream stream, string name, bool requireEnd = true)
+    public static NpyArray Read(Stream stream, string name, bool requireEnd = true) => Read(stream, name, requireEnd, -1);
+
+    /// <summary>As the public overload; <paramref name="totalBytes"/> (when non-negative) is the array's size in bytes, checked before allocating.</summary>
+    internal static NpyArray Read(Stream stream, string name, bool requireEnd, long totalBytes)
     {
         var s = stream is BufferedStream || stream is MemoryStream ? stream : new BufferedStream(stream, 1 << 16);
         Span<byte> preamble = stackalloc byte[8];
@@ -159,6 +162,14 @@ public sealed class NpyArray
             {
                 throw new InvalidDataException($"{name}: declared shape ({string.Join(", ", shape)}) is too large (more than {MaxElements} elements).");
             }
+        }
+
+        // Refuse a header that claims more values than the file holds before allocating for them.
+        var consumed = 8 + (major == 1 ? 2 : 4) + headerLength;
+        var available = s.CanSeek ? s.Length - s.Position : totalBytes >= 0 ? totalBytes - consumed : long.MaxValue;
+        if (count * width > available)
+        {
+            throw new InvalidDataException($"{name}: file is truncated: the header declares {count} values ({count * width} bytes) but only {Math.Max(0, available)} bytes follow.");
         }
 
         var isFloat = type is NpyElementType.Float32 or NpyElementType.Float64 or NpyElementType.Float16;

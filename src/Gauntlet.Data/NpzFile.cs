@@ -107,7 +107,7 @@ public sealed class NpzFile : IDisposable
         {
             using var raw = entry.Open();
             using var limited = new LimitedReadStream(raw, entry.Length, label);
-            return NpyArray.Read(limited, label);
+            return NpyArray.Read(limited, label, requireEnd: true, entry.Length);
         }
         catch (InvalidDataException ex) when (!ex.Message.StartsWith(label, StringComparison.Ordinal))
         {

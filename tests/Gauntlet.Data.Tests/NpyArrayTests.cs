@@ -134,6 +134,15 @@ public sealed class NpyArrayTests : TempDirTest
     }
 
     [Fact]
+    public void Read_HugeDeclaredShape_RefusedBeforeAllocating()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => NpyArray.Read(Write("huge.npy", TestFiles.Npy("<i8", [1000000000], TestFiles.Int64Le(1)))));
+        Assert.Contains("truncated", ex.Message);
+        Assert.Contains("huge.npy", ex.Message);
+        Assert.Contains("too large", Assert.Throws<InvalidDataException>(() => NpyArray.Read(Write("h2.npy", TestFiles.Npy("<f4", [65536, 65536], [])))).Message);
+    }
+
+    [Fact]
     public void Read_NumpyShippedTestFiles_WhenPresent()
     {
         foreach (var name in new[] { "python3.npy", "win64python2.npy" })

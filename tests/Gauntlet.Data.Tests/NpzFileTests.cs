@@ -46,6 +46,16 @@ public sealed class NpzFileTests : TempDirTest
     }
 
     [Fact]
+    public void Read_MemberDeclaringMoreValuesThanItHolds_RefusedBeforeAllocating()
+    {
+        var path = WriteNpz("lie.npz", CompressionLevel.Optimal, ("x.npy", TestFiles.Npy("<i8", [1000000000], TestFiles.Int64Le(1))));
+        using var npz = NpzFile.Open(path);
+        var ex = Assert.Throws<InvalidDataException>(() => npz.Read("x"));
+        Assert.Contains("lie.npz:x.npy", ex.Message);
+        Assert.Contains("truncated", ex.Message);
+    }
+
+    [Fact]
     public void Open_NotAZip_GivesInvalidData()
     {
         var ex = Assert.Throws<InvalidDataException>(() => NpzFile.Open(Write("n.npz", [1, 2, 3, 4])));
