@@ -292,6 +292,15 @@ public static class PngDecoder
     {
         var channels = h.OutputChannels;
         var plane = (long)h.Width * h.Height;
+
+        // Deflate expands at most about 1032:1, so too little IDAT data for the declared size is
+        // refused before the output is allocated.
+        var needed = RawSize(h);
+        if (needed > (idat.Length * 1032) + 1024)
+        {
+            throw new InvalidDataException($"{name}: IDAT data is truncated: {idat.Length} compressed bytes cannot hold the {needed} bytes a {h.Width}×{h.Height} image needs.");
+        }
+
         var output = new float[channels * plane];
         var bitsPerPixel = h.FileChannels * h.BitDepth;
         var bpp = Math.Max(1, bitsPerPixel / 8);
@@ -363,6 +372,22 @@ public static class PngDecoder
         }
 
         return new PngImage(h.Width, h.Height, channels, output, h.ColorType, h.BitDepth, h.Interlaced);
+    }
+
+    private static long RawSize(Header h)
+    {
+        long total = 0;
+        foreach (var (x0, y0, dx, dy) in h.Interlaced ? Adam7 : [(0, 0, 1, 1)])
+        {
+            long pw = h.Width <= x0 ? 0 : ((h.Width - x0 + dx - 1) / dx);
+            long ph = h.Height <= y0 ? 0 : ((h.Height - y0 + dy - 1) / dy);
+            if (pw > 0)
+            {
+                total += ph * (1 + (((pw * h.FileChannels * h.BitDepth) + 7) / 8));
+            }
+        }
+
+        return total;
     }
 
     private static int Sample(byte[] row, int x, int c, int fileChannels, int depth)

@@ -298,6 +298,15 @@ public sealed class PngDecoderTests : TempDirTest
     }
 
     [Fact]
+    public void Decode_HugeDeclaredSizeWithTinyIdat_RefusedBeforeAllocating()
+    {
+        var png = PngWriter.Assemble(Ihdr(16000, 16000, 8, 0), new byte[10]);
+        var ex = Assert.Throws<InvalidDataException>(() => PngDecoder.Decode(Write("big.png", png)));
+        Assert.Contains("big.png: IDAT data is truncated", ex.Message);
+        Assert.Contains("exceeds", Assert.Throws<InvalidDataException>(() => PngDecoder.Decode(Write("huge.png", PngWriter.Assemble(Ihdr(100000, 100000, 8, 2), new byte[10])))).Message);
+    }
+
+    [Fact]
     public void Decode_CorruptIdatByte_ReportsCrcMismatchNamingChunk()
     {
         var png = PngWriter.Encode(new byte[] { 1, 2, 3, 4 }, 2, 2, 1);
