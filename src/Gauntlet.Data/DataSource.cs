@@ -42,8 +42,15 @@ public static class DataSource
     /// <param name="train">For Fashion-MNIST and IDX folders: the training split instead of the test split.</param>
     /// <exception cref="FileNotFoundException">Nothing exists at the path, or the labels are missing.</exception>
     /// <exception cref="InvalidDataException">The data is malformed; the message names the file.</exception>
+    /// <exception cref="ArgumentException">A labels file was given for <c>fashion-mnist</c> or <c>demo</c>, which carry their own.</exception>
     public static LoadedData Load(string nameOrPath, string? labelsPath = null, bool train = false)
     {
+        var builtIn = string.Equals(nameOrPath, "fashion-mnist", StringComparison.OrdinalIgnoreCase) || string.Equals(nameOrPath, "demo", StringComparison.OrdinalIgnoreCase);
+        if (builtIn && labelsPath is not null)
+        {
+            throw new ArgumentException($"'{nameOrPath}' carries its own labels; a separate labels file ({labelsPath}) is not supported for it.", nameof(labelsPath));
+        }
+
         if (string.Equals(nameOrPath, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
         {
             return new LoadedData(FashionMnist.Load(train), null);

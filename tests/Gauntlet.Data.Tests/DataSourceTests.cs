@@ -10,6 +10,7 @@ public sealed class DataSourceTests : TempDirTest
         var data = DataSource.Load("demo");
         Assert.Equal(1000, data.Images!.Count);
         Assert.Null(data.Table);
+        Assert.Throws<ArgumentException>(() => DataSource.Load("demo", "labels.npy"));
     }
 
     [Fact]
