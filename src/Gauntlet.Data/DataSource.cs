@@ -1,0 +1,209 @@
+using System.Globalization;
+using Gauntlet.Tensors;
+
+namespace Gauntlet.Data;
+
+/// <summary>What <see cref="DataSource.Load"/> produced: an image set or a table (exactly one is non-null).</summary>
+public sealed class LoadedData
+{
+    internal LoadedData(LabeledImages? images, LabeledTable? table)
+    {
+        Images = images;
+        Table = table;
+    }
+
+    /// <summary>The images, for image sources.</summary>
+    public LabeledImages? Images { get; }
+
+    /// <summary>The table, for CSV sources.</summary>
+    public LabeledTable? Table { get; }
+
+    /// <summary>Where the data came from.</summary>
+    public string Source => Images?.Source ?? Table!.Source;
+}
+
+/// <summary>
+/// Resolves a data-set argument: <c>fashion-mnist</c> (Debian's files), <c>demo</c> (the embedded
+/// subset), a folder (IDX files with the MNIST names, or an image folder of class subfolders), a
+/// <c>.npy</c> or <c>.npz</c> image array, or a <c>.csv</c> table.
+/// </summary>
+public static class DataSource
+{
+    private static readonly string[] NpzImageNames = ["images", "x", "x_test", "x_train", "data", "X"];
+    private static readonly string[] NpzLabelNames = ["labels", "y", "y_test", "y_train", "targets", "Y"];
+
+    /// <summary>
+    /// Loads <paramref name="nameOrPath"/>. Images from <c>.npy</c> need <paramref name="labelsPath"/>
+    /// (any <see cref="LabelFile"/> format); <c>.npz</c> takes labels from a member named labels/y/targets
+    /// when no labels file is given. N×H×W arrays gain a channel axis; uint8 pixels are scaled to [0, 1].
+    /// </summary>
+    /// <param name="nameOrPath">A known name or a path.</param>
+    /// <param name="labelsPath">A separate label file, for array sources.</param>
+    /// <param name="train">For Fashion-MNIST and IDX folders: the training split instead of the test split.</param>
+    /// <exception cref="FileNotFoundException">Nothing exists at the path, or the labels are missing.</exception>
+    /// <exception cref="InvalidDataException">The data is malformed; the message names the file.</exception>
+    /// <exception cref="ArgumentException">A labels file was given for <c>fashion-mnist</c> or <c>demo</c>, which carry their own.</exception>
+    public static LoadedData Load(string nameOrPath, string? labelsPath = null, bool train = false)
+    {
+        var builtIn = string.Equals(nameOrPath, "fashion-mnist", StringComparison.OrdinalIgnoreCase) || string.Equals(nameOrPath, "demo", StringComparison.OrdinalIgnoreCase);
+        if (builtIn && labelsPath is not null)
+        {
+            throw new ArgumentException($"'{nameOrPath}' carries its own labels; a separate labels file ({labelsPath}) is not supported for it.", nameof(labelsPath));
+        }
+
+        if (string.Equals(nameOrPath, "fashion-mnist", StringComparison.OrdinalIgnoreCase))
+        {
+            return new LoadedData(FashionMnist.Load(train), null);
+        }
+
+        if (string.Equals(nameOrPath, "demo", StringComparison.OrdinalIgnoreCase))
+        {
+            return new LoadedData(FashionMnist.LoadEmbeddedDemo(), null);
+        }
+
+        if (Directory.Exists(nameOrPath))
+        {
+            var prefix = train ? "train" : "t10k";
+            if (FindIdx(nameOrPath, $"{prefix}-images-idx3-ubyte") is { } images && FindIdx(nameOrPath, $"{prefix}-labels-idx1-ubyte") is { } labels)
+            {
+                return new LoadedData(FromIdxFolder(nameOrPath, images, labels, labelsPath, train), null);
+            }
+
+            return new LoadedData(WithLabels(ImageFolder.Load(nameOrPath), labelsPath), null);
+        }
+
+        if (!File.Exists(nameOrPath))
+        {
+            throw new FileNotFoundException(
+                $"data source '{nameOrPath}' is neither a known name (fashion-mnist, demo) nor an existing file or folder.", nameOrPath);
+        }
+
+        var extension = Path.GetExtension(nameOrPath).ToLowerInvariant();
+        switch (extension)
+        {
+            case ".csv" or ".tsv" or ".txt":
+                if (labelsPath is not null)
+                {
+                    throw new InvalidDataException($"{nameOrPath}: a CSV table carries its labels in a column; a separate labels file ({labelsPath}) is not supported for tables.");
+                }
+
+                return new LoadedData(null, CsvTable.Load(nameOrPath));
+            case ".npy":
+                var array = NpyArray.Read(nameOrPath);
+                var npyLabels = labelsPath is null
+                    ? throw new FileNotFoundException($"{nameOrPath}: a .npy image array needs a labels file (--labels: .npy, IDX or CSV).")
+                    : LabelFile.Load(labelsPath);
+                return new LoadedData(FromArray(array, npyLabels.Labels, npyLabels.ClassNames, nameOrPath), null);
+            case ".npz":
+                using (var npz = NpzFile.Open(nameOrPath))
+                {
+                    var imageName = PickMember(npz, NpzImageNames)
+                        ?? throw new InvalidDataException($"{nameOrPath}: no image array found; expected a member named one of {string.Join(", ", NpzImageNames)} (the archive holds: {string.Join(", ", npz.Names)}).");
+                    var x = npz.Read(imageName);
+                    if (labelsPath is not null)
+                    {
+                        var file = LabelFile.Load(labelsPath);
+                        return new LoadedData(FromArray(x, file.Labels, file.ClassNames, nameOrPath), null);
+                    }
+
+                    var labelName = PickMember(npz, NpzLabelNames)
+                        ?? throw new FileNotFoundException($"{nameOrPath}: no label array (one of {string.Join(", ", NpzLabelNames)}) in the archive and no labels file given.");
+                    var y = npz.Read(labelName);
+                    if (y.Shape.Count != 1)
+                    {
+                        throw new InvalidDataException($"{nameOrPath}:{labelName}: label array has shape ({string.Join(", ", y.Shape)}); expected (N,).");
+                    }
+
+                    var values = y.ToInt64Array($"{nameOrPath}:{labelName}");
+                    var ints = new int[values.Length];
+                    for (var i = 0; i < ints.Length; i++)
+                    {
+                        ints[i] = values[i] is >= 0 and <= int.MaxValue ? (int)values[i]
+                            : throw new InvalidDataException($"{nameOrPath}:{labelName}: label {values[i]} at index {i} is negative or too large; expected a class index.");
+                    }
+
+                    return new LoadedData(FromArray(x, ints, null, nameOrPath), null);
+                }
+
+            case ".png":
+                throw new InvalidDataException($"{nameOrPath}: a single PNG is not a data set; pass a folder with one subfolder of PNGs per class.");
+            default:
+                throw new InvalidDataException($"{nameOrPath}: unrecognised data file extension '{extension}'; expected .npy, .npz, .csv, a folder, 'fashion-mnist' or 'demo'.");
+        }
+    }
+
+    /// <summary>Builds images from an array: <c>[N, H, W]</c> gains a channel axis, <c>[N, C, H, W]</c> is kept; uint8 is scaled by 1/255.</summary>
+    /// <exception cref="InvalidDataException">The array has another rank or the label count differs.</exception>
+    public static LabeledImages FromArray(NpyArray array, int[] labels, IReadOnlyList<string>? classNames, string source)
+    {
+        var s = array.Shape;
+        int[] dims = s.Count switch
+        {
+            3 => [s[0], 1, s[1], s[2]],
+            4 => [s[0], s[1], s[2], s[3]],
+            _ => throw new InvalidDataException($"{source}: image array has shape ({string.Join(", ", s)}); expected (N, H, W) or (N, C, H, W)."),
+        };
+        var values = array.ToSingleArray();
+        if (array.ElementType == NpyElementType.UInt8)
+        {
+            values = (float[])values.Clone();
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] /= 255f;
+            }
+        }
+
+        var classCount = classNames?.Count ?? (labels.Length == 0 ? 1 : labels.Max() + 1);
+        return new LabeledImages(Tensor.FromArray(values, dims), labels, classCount, source, classNames);
+    }
+
+    private static LabeledImages FromIdxFolder(string folder, string imagesPath, string labelsPathIdx, string? labelsPath, bool train)
+    {
+        var images = IdxFile.Read(imagesPath);
+        var source = $"{folder} ({(train ? "train" : "test")})";
+        if (labelsPath is null && (Path.GetFullPath(folder) == FashionMnist.SystemPath || folder.Contains("fashion", StringComparison.OrdinalIgnoreCase)))
+        {
+            return FashionMnist.FromIdx(images, IdxFile.Read(labelsPathIdx), source);
+        }
+
+        var file = LabelFile.Load(labelsPath ?? labelsPathIdx);
+        if (images.Dimensions.Count != 3)
+        {
+            throw new InvalidDataException($"{imagesPath}: image file has shape [{string.Join(", ", images.Dimensions)}]; expected [N, H, W].");
+        }
+
+        var divisor = images.ElementType == IdxElementType.UInt8 ? 255f : 1f;
+        var data = images.Values.Select(v => v / divisor).ToArray();
+        var tensor = Tensor.FromArray(data, images.Dimensions[0], 1, images.Dimensions[1], images.Dimensions[2]);
+        return new LabeledImages(tensor, file.Labels, Math.Max(1, file.ClassCount), source, file.ClassNames);
+    }
+
+    private static LabeledImages WithLabels(LabeledImages images, string? labelsPath)
+    {
+        if (labelsPath is null)
+        {
+            return images;
+        }
+
+        var file = LabelFile.Load(labelsPath);
+        return new LabeledImages(images.Images, file.Labels, Math.Max(1, file.ClassCount), images.Source, file.ClassNames);
+    }
+
+    private static string? PickMember(NpzFile npz, string[] preferred)
+    {
+        foreach (var name in preferred)
+        {
+            if (npz.Names.Contains(name, StringComparer.Ordinal))
+            {
+                return name;
+            }
+        }
+
+        return npz.Names.Count == 1 && preferred == NpzImageNames ? npz.Names[0] : null;
+    }
+
+    private static string? FindIdx(string folder, string stem) =>
+        new[] { stem + ".gz", stem }.Select(c => Path.Combine(folder, c)).FirstOrDefault(File.Exists);
+
+    internal static string Format(float v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

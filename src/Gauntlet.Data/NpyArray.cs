@@ -1,0 +1,382 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace Gauntlet.Data;
+
+/// <summary>
+/// An array read from a NumPy <c>.npy</c> file (format versions 1.0, 2.0 and 3.0): the magic
+/// <c>\x93NUMPY</c>, a version, a little-endian header length, a Python-literal dict with
+/// <c>'descr'</c>, <c>'fortran_order'</c> and <c>'shape'</c>, then the raw values. The dict is parsed
+/// by a small literal parser; values are streamed in chunks. Only C-order arrays of plain numeric or
+/// boolean dtypes are accepted: object arrays are refused because loading them means unpickling.
+/// </summary>
+public sealed class NpyArray
+{
+    private static readonly long MaxElements = Array.MaxLength;
+    private const int MaxHeaderLength = 1 << 20;
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    private readonly float[]? _floats;
+    private readonly long[]? _integers;
+
+    private NpyArray(int[] shape, NpyElementType type, string descr, float[]? floats, long[]? integers)
+    {
+        Shape = shape;
+        ElementType = type;
+        Descr = descr;
+        _floats = floats;
+        _integers = integers;
+    }
+
+    /// <summary>The dimensions, outermost first (empty for a 0-d array).</summary>
+    public IReadOnlyList<int> Shape { get; }
+
+    /// <summary>The element type named by the header's <c>'descr'</c>.</summary>
+    public NpyElementType ElementType { get; }
+
+    /// <summary>The header's <c>'descr'</c> string, e.g. <c>&lt;f4</c>.</summary>
+    public string Descr { get; }
+
+    /// <summary>Number of elements (the product of <see cref="Shape"/>).</summary>
+    public int Count => _floats?.Length ?? _integers!.Length;
+
+    /// <summary>True for integer and boolean dtypes.</summary>
+    public bool IsInteger => _integers is not null;
+
+    /// <summary>The values converted to float32 (unscaled), row-major. A new array on each call for integer dtypes.</summary>
+    public float[] ToSingleArray()
+    {
+        if (_floats is not null)
+        {
+            return _floats;
+        }
+
+        var result = new float[_integers!.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = _integers[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>The values as 64-bit integers, for labels. Float dtypes are accepted when every value is integral.</summary>
+    /// <exception cref="InvalidDataException">A float value is not an integer (the message gives its index).</exception>
+    public long[] ToInt64Array(string source)
+    {
+        if (_integers is not null)
+        {
+            return _integers;
+        }
+
+        var result = new long[_floats!.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var v = _floats[i];
+            if (!float.IsFinite(v) || v != MathF.Round(v) || Math.Abs(v) > 1e15f)
+            {
+                throw new InvalidDataException($"{source}: value {v.ToString(CultureInfo.InvariantCulture)} at index {i} is not an integer; expected integer labels.");
+            }
+
+            result[i] = (long)v;
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads a <c>.npy</c> file.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid or supported <c>.npy</c> file; the message names it and says why.</exception>
+    public static NpyArray Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"NumPy file not found: {path}", path);
+        }
+
+        using var file = File.OpenRead(path);
+        return Read(file, path);
+    }
+
+    /// <summary>True when <paramref name="header"/> starts with the <c>.npy</c> magic.</summary>
+    public static bool HasMagic(ReadOnlySpan<byte> header) => header.Length >= Magic.Length && header[..Magic.Length].SequenceEqual(Magic);
+
+    /// <summary>Reads a <c>.npy</c> array from <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
+    /// <param name="stream">The stream, positioned at the magic.</param>
+    /// <param name="name">The file or member name for error messages.</param>
+    /// <param name="requireEnd">When true (the default), bytes after the declared values are an error.</param>
+    public static NpyArray Read(Stream stream, string name, bool requireEnd = true) => Read(stream, name, requireEnd, -1);
+
+    /// <summary>As the public overload; <paramref name="totalBytes"/> (when non-negative) is the array's size in bytes, checked before allocating.</summary>
+    internal static NpyArray Read(Stream stream, string name, bool requireEnd, long totalBytes)
+    {
+        var s = stream is BufferedStream || stream is MemoryStream ? stream : new BufferedStream(stream, 1 << 16);
+        Span<byte> preamble = stackalloc byte[8];
+        ReadExactly(s, preamble, name, "the 8-byte preamble");
+        if (!HasMagic(preamble))
+        {
+            throw new InvalidDataException($"{name}: not a NumPy .npy file (expected the magic \\x93NUMPY at offset 0).");
+        }
+
+        int major = preamble[6];
+        int minor = preamble[7];
+        long headerLength;
+        if (major == 1)
+        {
+            Span<byte> two = stackalloc byte[2];
+            ReadExactly(s, two, name, "the header length");
+            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(two);
+        }
+        else if (major is 2 or 3)
+        {
+            Span<byte> four = stackalloc byte[4];
+            ReadExactly(s, four, name, "the header length");
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(four);
+        }
+        else
+        {
+            throw new InvalidDataException($"{name}: unsupported .npy format version {major}.{minor} (expected 1.0, 2.0 or 3.0).");
+        }
+
+        if (headerLength > MaxHeaderLength)
+        {
+            throw new InvalidDataException($"{name}: .npy header length {headerLength} exceeds the {MaxHeaderLength}-byte limit.");
+        }
+
+        var headerBytes = new byte[headerLength];
+        ReadExactly(s, headerBytes, name, "the header dict");
+        var text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
+        var (descr, fortran, shape) = ParseHeader(text, name);
+        if (fortran)
+        {
+            throw new InvalidDataException($"{name}: the array is stored in Fortran (column-major) order; only C order is supported. Save it with np.ascontiguousarray(a) or np.save on a C-ordered copy.");
+        }
+
+        var (type, width, bigEndian) = ParseDescr(descr, name);
+        long count = 1;
+        foreach (var d in shape)
+        {
+            count *= d;
+            if (count > MaxElements)
+            {
+                throw new InvalidDataException($"{name}: declared shape ({string.Join(", ", shape)}) is too large (more than {MaxElements} elements).");
+            }
+        }
+
+        // Refuse a header that claims more values than the file holds before allocating for them.
+        var consumed = 8 + (major == 1 ? 2 : 4) + headerLength;
+        var available = s.CanSeek ? s.Length - s.Position : totalBytes >= 0 ? totalBytes - consumed : long.MaxValue;
+        if (count * width > available)
+        {
+            throw new InvalidDataException($"{name}: file is truncated: the header declares {count} values ({count * width} bytes) but only {Math.Max(0, available)} bytes follow.");
+        }
+
+        var isFloat = type is NpyElementType.Float32 or NpyElementType.Float64 or NpyElementType.Float16;
+        var floats = isFloat ? new float[count] : null;
+        var ints = isFloat ? null : new long[count];
+        var chunk = new byte[Math.Max(width, (1 << 16) / width * width)];
+        long done = 0;
+        while (done < count)
+        {
+            var n = (int)Math.Min(chunk.Length / width, count - done);
+            ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
+            for (var i = 0; i < n; i++)
+            {
+                var b = chunk.AsSpan(i * width, width);
+                if (floats is not null)
+                {
+                    floats[done + i] = type switch
+                    {
+                        NpyElementType.Float32 => bigEndian ? BinaryPrimitives.ReadSingleBigEndian(b) : BinaryPrimitives.ReadSingleLittleEndian(b),
+                        NpyElementType.Float16 => (float)(bigEndian ? BinaryPrimitives.ReadHalfBigEndian(b) : BinaryPrimitives.ReadHalfLittleEndian(b)),
+                        _ => (float)(bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(b) : BinaryPrimitives.ReadDoubleLittleEndian(b)),
+                    };
+                }
+                else
+                {
+                    ints![done + i] = type switch
+                    {
+                        NpyElementType.Bool => b[0] != 0 ? 1 : 0,
+                        NpyElementType.UInt8 => b[0],
+                        NpyElementType.Int8 => (sbyte)b[0],
+                        NpyElementType.Int16 => bigEndian ? BinaryPrimitives.ReadInt16BigEndian(b) : BinaryPrimitives.ReadInt16LittleEndian(b),
+                        NpyElementType.UInt16 => bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b),
+                        NpyElementType.Int32 => bigEndian ? BinaryPrimitives.ReadInt32BigEndian(b) : BinaryPrimitives.ReadInt32LittleEndian(b),
+                        NpyElementType.UInt32 => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b),
+                        _ => bigEndian ? BinaryPrimitives.ReadInt64BigEndian(b) : BinaryPrimitives.ReadInt64LittleEndian(b),
+                    };
+                }
+            }
+
+            done += n;
+        }
+
+        if (requireEnd && s.ReadByte() >= 0)
+        {
+            throw new InvalidDataException($"{name}: unexpected bytes after the {count} values the header declares.");
+        }
+
+        return new NpyArray(shape, type, descr, floats, ints);
+    }
+
+    private static (string Descr, bool Fortran, int[] Shape) ParseHeader(string text, string name)
+    {
+        object? parsed;
+        try
+        {
+            parsed = new PyLiteralParser(text).ParseTopLevel();
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"{name}: malformed .npy header dict: {ex.Message}", ex);
+        }
+
+        if (parsed is not Dictionary<string, object?> dict)
+        {
+            throw new InvalidDataException($"{name}: the .npy header is not a dict (got {Describe(parsed)}).");
+        }
+
+        foreach (var key in new[] { "descr", "fortran_order", "shape" })
+        {
+            if (!dict.ContainsKey(key))
+            {
+                throw new InvalidDataException($"{name}: the .npy header dict lacks the key '{key}'.");
+            }
+        }
+
+        if (dict["descr"] is not string descr)
+        {
+            throw new InvalidDataException($"{name}: header 'descr' is {Describe(dict["descr"])}; structured (record) dtypes are not supported, expected a plain dtype string such as '<f4'.");
+        }
+
+        if (dict["fortran_order"] is not bool fortran)
+        {
+            throw new InvalidDataException($"{name}: header 'fortran_order' is {Describe(dict["fortran_order"])}; expected True or False.");
+        }
+
+        if (dict["shape"] is not PyTuple tuple)
+        {
+            throw new InvalidDataException($"{name}: header 'shape' is {Describe(dict["shape"])}; expected a tuple of non-negative integers.");
+        }
+
+        var shape = new int[tuple.Items.Count];
+        for (var i = 0; i < shape.Length; i++)
+        {
+            if (tuple.Items[i] is not long d || d < 0 || d > int.MaxValue)
+            {
+                throw new InvalidDataException($"{name}: header 'shape' entry {i} is {Describe(tuple.Items[i])}; expected a non-negative integer below 2^31.");
+            }
+
+            shape[i] = (int)d;
+        }
+
+        return (descr, fortran, shape);
+    }
+
+    private static (NpyElementType Type, int Width, bool BigEndian) ParseDescr(string descr, string name)
+    {
+        if (descr.Length < 2)
+        {
+            throw new InvalidDataException($"{name}: header 'descr' '{descr}' is not a dtype string (expected e.g. '<f4').");
+        }
+
+        var order = descr[0];
+        var code = descr[1..];
+        if (code.StartsWith('O'))
+        {
+            throw new InvalidDataException($"{name}: dtype '{descr}' is an object array; loading it would mean unpickling Python objects, which can execute arbitrary code, so it is refused. Save a numeric array instead.");
+        }
+
+        if (order is not ('<' or '>' or '|' or '='))
+        {
+            throw new InvalidDataException($"{name}: header 'descr' '{descr}' has byte-order mark '{order}'; expected '<', '>', '|' or '='.");
+        }
+
+        (NpyElementType, int)? parsed = code switch
+        {
+            "b1" => (NpyElementType.Bool, 1),
+            "u1" => (NpyElementType.UInt8, 1),
+            "i1" => (NpyElementType.Int8, 1),
+            "i2" => (NpyElementType.Int16, 2),
+            "u2" => (NpyElementType.UInt16, 2),
+            "i4" => (NpyElementType.Int32, 4),
+            "u4" => (NpyElementType.UInt32, 4),
+            "i8" => (NpyElementType.Int64, 8),
+            "f2" => (NpyElementType.Float16, 2),
+            "f4" => (NpyElementType.Float32, 4),
+            "f8" => (NpyElementType.Float64, 8),
+            _ => null,
+        };
+        if (parsed is not { } p)
+        {
+            throw new InvalidDataException($"{name}: unsupported dtype '{descr}'; expected one of b1, u1, i1, i2, u2, i4, u4, i8, f2, f4, f8 with a byte-order mark.");
+        }
+
+        return (p.Item1, p.Item2, order == '>' || (order == '=' && !BitConverter.IsLittleEndian));
+    }
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "None",
+        string str => $"the string '{str}'",
+        bool b => b ? "True" : "False",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        PyTuple => "a tuple",
+        List<object?> => "a list",
+        Dictionary<string, object?> => "a dict",
+        _ => value.GetType().Name,
+    };
+
+    private static void ReadExactly(Stream s, Span<byte> buffer, string name, string what)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = s.Read(buffer[total..]);
+            if (n == 0)
+            {
+                throw new InvalidDataException($"{name}: file is truncated while reading {what}.");
+            }
+
+            total += n;
+        }
+    }
+}
+
+/// <summary>Element types a <c>.npy</c> header can declare that this reader supports.</summary>
+public enum NpyElementType
+{
+    /// <summary>Boolean (<c>b1</c>), read as 0 or 1.</summary>
+    Bool,
+
+    /// <summary>Unsigned byte (<c>u1</c>).</summary>
+    UInt8,
+
+    /// <summary>Signed byte (<c>i1</c>).</summary>
+    Int8,
+
+    /// <summary>16-bit signed integer (<c>i2</c>).</summary>
+    Int16,
+
+    /// <summary>16-bit unsigned integer (<c>u2</c>).</summary>
+    UInt16,
+
+    /// <summary>32-bit signed integer (<c>i4</c>).</summary>
+    Int32,
+
+    /// <summary>32-bit unsigned integer (<c>u4</c>).</summary>
+    UInt32,
+
+    /// <summary>64-bit signed integer (<c>i8</c>).</summary>
+    Int64,
+
+    /// <summary>IEEE half precision (<c>f2</c>).</summary>
+    Float16,
+
+    /// <summary>IEEE single precision (<c>f4</c>).</summary>
+    Float32,
+
+    /// <summary>IEEE double precision (<c>f8</c>, converted to float32).</summary>
+    Float64,
+}
