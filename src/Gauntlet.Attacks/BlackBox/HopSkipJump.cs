@@ -4,15 +4,16 @@ using Gauntlet.Tensors;
 namespace Gauntlet.Attacks.BlackBox;
 
 /// <summary>
-/// HopSkipJump (Chen et al. 2020), L2: a decision-based minimum-norm attack that sees only the
+/// HopSkipJump (Chen et al. 2020), L2 or L∞: a decision-based minimum-norm attack that sees only the
 /// predicted label (the argmax of <see cref="IClassifier.Predict"/>). It starts from the nearest
 /// other batch image whose clean prediction already meets the sample's goal (free of queries), else
 /// from uniform random noise that meets it, binary-searches towards the original to the decision
 /// boundary, then repeats: estimate
 /// the boundary's normal by Monte-Carlo sampling of labels around the boundary point (baseline-
-/// corrected mean of unit Gaussian directions), step along it with a geometric step-size search
-/// (step ‖x_t − x‖/√t, halved until the point is adversarial), and binary-search back to the
-/// boundary. Every point it keeps was queried and met the goal; each sample returns its closest
+/// corrected mean of unit Gaussian directions for L2, of uniform box directions for L∞), step
+/// along it (its sign for L∞) with a geometric step-size search (step ‖x_t − x‖/√t, halved until
+/// the point is adversarial), and binary-search back to the boundary (along the segment for L2,
+/// over the radius of a box around the original for L∞). Every point it keeps was queried and met the goal; each sample returns its closest
 /// such point within <see cref="MaxQueries"/> queries (two of which are the base class's clean and
 /// final predictions). Being a minimum-norm attack, its perturbation is not bounded; with
 /// <see cref="Epsilon"/> set, a sample whose closest point lies farther than ε is returned
@@ -22,12 +23,13 @@ public sealed class HopSkipJump : EvasionAttack
 {
     /// <summary>Creates the attack.</summary>
     /// <param name="maxQueries">Model queries per sample, all included (at least 10).</param>
-    /// <param name="epsilon">Optional L2 bound under which success is counted; null for none.</param>
+    /// <param name="epsilon">Optional bound (in <paramref name="norm"/>) under which success is counted; null for none.</param>
+    /// <param name="norm">L2 (Gaussian probes, unit-gradient steps) or L∞ (uniform probes, sign steps, box projections).</param>
     /// <param name="initialEvaluations">Monte-Carlo samples for the first gradient estimate (grows as √t).</param>
     /// <param name="maxEvaluations">Cap on Monte-Carlo samples per estimate.</param>
     /// <param name="initTrials">Random-noise draws tried per sample to find an adversarial start.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
-    public HopSkipJump(int maxQueries = 1000, float? epsilon = null, int initialEvaluations = 100, int maxEvaluations = 10000, int initTrials = 50)
+    public HopSkipJump(int maxQueries = 1000, float? epsilon = null, Norm norm = Norm.L2, int initialEvaluations = 100, int maxEvaluations = 10000, int initTrials = 50)
     {
         if (maxQueries < 10)
         {
@@ -44,8 +46,14 @@ public sealed class HopSkipJump : EvasionAttack
             throw new ArgumentOutOfRangeException(nameof(initialEvaluations), $"HopSkipJump: evaluations {initialEvaluations}..{maxEvaluations} and init trials {initTrials} must be positive and ordered.");
         }
 
+        if (norm is not (Norm.L2 or Norm.Linf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(norm), $"HopSkipJump: norm {norm} is not supported; expected L2 or Linf.");
+        }
+
         MaxQueries = maxQueries;
         Epsilon = epsilon;
+        Norm = norm;
         InitialEvaluations = initialEvaluations;
         MaxEvaluations = maxEvaluations;
         InitTrials = initTrials;
@@ -54,7 +62,7 @@ public sealed class HopSkipJump : EvasionAttack
     /// <summary>Model queries per sample, including the base class's clean and final predictions.</summary>
     public int MaxQueries { get; }
 
-    /// <summary>Optional L2 bound: farther points are dropped (the clean input is returned).</summary>
+    /// <summary>Optional bound in <see cref="Norm"/>: farther points are dropped (the clean input is returned).</summary>
     public float? Epsilon { get; }
 
     /// <summary>Monte-Carlo samples for the first gradient estimate.</summary>
@@ -67,19 +75,20 @@ public sealed class HopSkipJump : EvasionAttack
     public int InitTrials { get; }
 
     /// <inheritdoc />
-    public override string Name => "hopskipjump-l2";
+    public override string Name => Norm == Norm.L2 ? "hopskipjump-l2" : "hopskipjump-linf";
 
     /// <inheritdoc />
-    public override Norm Norm => Norm.L2;
+    public override Norm Norm { get; }
 
     /// <inheritdoc />
     protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
     {
-        var state = new State(classifier, x, goal, BlackBoxQueries.AttackBudget(MaxQueries));
+        var linf = Norm == Norm.Linf;
+        var state = new State(classifier, x, goal, BlackBoxQueries.AttackBudget(MaxQueries), linf);
         var n = state.N;
         var d = state.D;
         var range = classifier.InputRange;
-        var theta = 1.0 / Math.Pow(d, 1.5);
+        var theta = linf ? 1.0 / ((double)d * d) : 1.0 / Math.Pow(d, 1.5);
 
         // Clean predictions: samples already meeting the goal stay as they are.
         var cleanLabels = state.Labels(state.Clean, Enumerable.Range(0, n).ToArray());
@@ -103,7 +112,7 @@ public sealed class HopSkipJump : EvasionAttack
             {
                 if (j != i && goal.IsMet(i, cleanLabels[j]))
                 {
-                    var gap = BlackBoxQueries.Distance(state.Clean.AsSpan(j * d, d), state.Clean.AsSpan(i * d, d));
+                    var gap = state.Distance(state.Clean, j, i);
                     if (gap < nearest)
                     {
                         nearest = gap;
@@ -141,7 +150,7 @@ public sealed class HopSkipJump : EvasionAttack
         }
 
         var live = Enumerable.Range(0, n).Where(i => found[i]).ToArray();
-        BinarySearch(state, current, live, theta);
+        BinarySearch(state, current, live, theta, linf);
         var best = (float[])state.Clean.Clone();
         var bestDistance = new float[n];
         Array.Fill(bestDistance, float.PositiveInfinity);
@@ -180,7 +189,7 @@ public sealed class HopSkipJump : EvasionAttack
             var offset = 0;
             foreach (var i in live)
             {
-                deltas[i] = t == 1 ? 0.1f * (range.Max - range.Min) : (float)(Math.Sqrt(d) * theta * distance[i]);
+                deltas[i] = t == 1 ? 0.1f * (range.Max - range.Min) : (float)((linf ? d : Math.Sqrt(d)) * theta * distance[i]);
                 for (var e = 0; e < evaluations[i]; e++, offset++)
                 {
                     owners[offset] = i;
@@ -188,12 +197,13 @@ public sealed class HopSkipJump : EvasionAttack
                     double sq = 0;
                     for (var j = 0; j < d; j++)
                     {
-                        var g = (float)rng.NextGaussian();
+                        var g = linf ? (float)((rng.NextDouble() * 2) - 1) : (float)rng.NextGaussian();
                         row[j] = g;
                         sq += (double)g * g;
                     }
 
-                    var scale = deltas[i] / (float)Math.Max(Math.Sqrt(sq), 1e-12);
+                    // L2: unit Gaussian directions; L∞: uniform in the unit box.
+                    var scale = linf ? deltas[i] : deltas[i] / (float)Math.Max(Math.Sqrt(sq), 1e-12);
                     for (var j = 0; j < d; j++)
                     {
                         row[j] = Math.Clamp(current[(i * d) + j] + (row[j] * scale), range.Min, range.Max);
@@ -229,12 +239,9 @@ public sealed class HopSkipJump : EvasionAttack
                 }
 
                 var norm = BlackBoxQueries.Distance(dir, new float[d]);
-                if (norm > 0)
+                for (var j = 0; j < d; j++)
                 {
-                    for (var j = 0; j < d; j++)
-                    {
-                        dir[j] /= norm;
-                    }
+                    dir[j] = linf ? MathF.Sign(dir[j]) : norm > 0 ? dir[j] / norm : 0f;
                 }
             }
 
@@ -292,7 +299,7 @@ public sealed class HopSkipJump : EvasionAttack
                 proposal.AsSpan(i * d, d).CopyTo(current.AsSpan(i * d, d));
             }
 
-            BinarySearch(state, current, movers, theta);
+            BinarySearch(state, current, movers, theta, linf);
             foreach (var i in live)
             {
                 distance[i] = state.Distance(current, i);
@@ -321,25 +328,29 @@ public sealed class HopSkipJump : EvasionAttack
     }
 
     /// <summary>
-    /// Moves each listed point towards the original along the segment between them, to within
-    /// <paramref name="theta"/> (as a fraction of the segment) of the boundary, keeping the
-    /// adversarial end. All listed samples search together; a sample out of queries stops where it is.
+    /// Moves each listed point towards the original, keeping the adversarial end. L2: along the
+    /// segment between them, to within <paramref name="theta"/> of the segment's length. L∞: by
+    /// clipping the point into a shrinking box around the original, to within
+    /// min(θ·r, θ) of the radius r it started at. All listed samples search together; a sample out
+    /// of queries stops where it is.
     /// </summary>
-    private static void BinarySearch(State state, float[] current, int[] samples, double theta)
+    private static void BinarySearch(State state, float[] current, int[] samples, double theta, bool linf)
     {
         var d = state.D;
         var lows = new double[state.N];
         var highs = new double[state.N];
+        var thresholds = new double[state.N];
         var endpoint = new float[state.N * d];
         foreach (var i in samples)
         {
-            highs[i] = 1;
+            highs[i] = linf ? state.Distance(current, i) : 1;
+            thresholds[i] = linf ? Math.Min(highs[i] * theta, theta) : theta;
             current.AsSpan(i * d, d).CopyTo(endpoint.AsSpan(i * d, d));
         }
 
         while (true)
         {
-            var active = samples.Where(i => highs[i] - lows[i] > theta && state.Remaining(i) > 0).ToArray();
+            var active = samples.Where(i => highs[i] - lows[i] > thresholds[i] && state.Remaining(i) > 0).ToArray();
             if (active.Length == 0)
             {
                 break;
@@ -350,7 +361,14 @@ public sealed class HopSkipJump : EvasionAttack
             {
                 var i = active[a];
                 var mid = (lows[i] + highs[i]) / 2;
-                Blend(state.Clean, endpoint, i, d, (float)mid, batch.AsSpan(a * d, d));
+                if (linf)
+                {
+                    Box(state.Clean, endpoint, i, d, (float)mid, batch.AsSpan(a * d, d));
+                }
+                else
+                {
+                    Blend(state.Clean, endpoint, i, d, (float)mid, batch.AsSpan(a * d, d));
+                }
             }
 
             var ok = state.Decide(batch, active);
@@ -379,8 +397,17 @@ public sealed class HopSkipJump : EvasionAttack
         }
     }
 
-    /// <summary>Per-sample query accounting and label-only decisions.</summary>
-    private sealed class State(IClassifier classifier, Tensor x, AttackGoal goal, int budget)
+    private static void Box(float[] clean, float[] endpoint, int i, int d, float radius, Span<float> into)
+    {
+        for (var j = 0; j < d; j++)
+        {
+            var c = clean[(i * d) + j];
+            into[j] = Math.Clamp(endpoint[(i * d) + j], c - radius, c + radius);
+        }
+    }
+
+    /// <summary>Per-sample query accounting, distances in the attack's norm, and label-only decisions.</summary>
+    private sealed class State(IClassifier classifier, Tensor x, AttackGoal goal, int budget, bool linf)
     {
         private readonly int[] _used = new int[x.Dim(0)];
 
@@ -392,7 +419,25 @@ public sealed class HopSkipJump : EvasionAttack
 
         public int Remaining(int i) => budget - _used[i];
 
-        public float Distance(float[] points, int i) => BlackBoxQueries.Distance(points.AsSpan(i * D, D), Clean.AsSpan(i * D, D));
+        public float Distance(float[] points, int i) => Distance(points, i, i);
+
+        public float Distance(float[] points, int row, int i)
+        {
+            var a = points.AsSpan(row * D, D);
+            var b = Clean.AsSpan(i * D, D);
+            if (!linf)
+            {
+                return BlackBoxQueries.Distance(a, b);
+            }
+
+            var largest = 0f;
+            for (var j = 0; j < D; j++)
+            {
+                largest = Math.Max(largest, Math.Abs(a[j] - b[j]));
+            }
+
+            return largest;
+        }
 
         public int[] Labels(float[] rows, int[] owners)
         {
