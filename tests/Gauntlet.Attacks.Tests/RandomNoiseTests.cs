@@ -45,14 +45,19 @@ public class RandomNoiseTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Noise_KeepsFirstSuccess_AndIsReproducibleFromSeed()
+    public void Noise_IsReproducibleFromSeed_AndSeedMatters_AndStopsQueryingSuccesses()
     {
         var (clf, x, y) = BlackBoxSetup.Eight();
         var attack = RandomNoise.Gaussian(0.3f, Norm.Linf, trials: 4);
         var a = attack.Run(clf, x, AttackGoal.Untargeted(y), seed: 9);
         var b = attack.Run(clf, x, AttackGoal.Untargeted(y), seed: 9);
+        var c = attack.Run(clf, x, AttackGoal.Untargeted(y), seed: 10);
         Assert.Equal(a.Adversarial.ToArray(), b.Adversarial.ToArray());
         Assert.Equal(a.Queries, b.Queries);
+        Assert.NotEqual(a.Adversarial.ToArray(), c.Adversarial.ToArray());
+
+        // Samples misclassified on the first draw are not queried again.
+        Assert.True(a.Queries < 8 * (4 + 2) || a.SuccessRate == 0, $"{a.Queries} queries, success {a.SuccessRate:P0}");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class SpatialTransformTests(ITestOutputHelper output)
         output.WriteLine($"spatial ±30°, ±3 px ({attack.Grid.Count} transforms): {rate:P1} of initially correct, {result.Queries / (double)y.Length:F1} queries per sample");
         Assert.Equal((0f, 0f, 0f), attack.Grid[0]);
         Assert.True(result.Queries <= (attack.Grid.Count + 2L) * y.Length);
-        Assert.True(rate >= 0.2, $"{rate:P1}");
+        Assert.True(rate >= 0.75, $"{rate:P1}");
         Assert.All(result.Adversarial.ToArray(), v => Assert.InRange(v, 0f, 1f));
     }
 
