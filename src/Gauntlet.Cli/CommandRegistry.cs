@@ -13,5 +13,6 @@ internal static class CommandRegistry
     {
         yield return Commands.TrainCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
+        yield return Commands.BenchCommand.Create(console);
     }
 }
