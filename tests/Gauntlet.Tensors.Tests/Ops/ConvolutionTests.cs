@@ -259,7 +259,7 @@ public class ConvolutionTests
     public void Conv2d_ZeroInitialisedGeometry_IsRejectedWithAHint()
     {
         // A record struct's default value (default(T), or new T() with no arguments) has stride 0.
-        Assert.Equal(0, new Conv2dGeometry().StrideH);
+        Assert.Equal(0, default(Conv2dGeometry).StrideH);
         var ex = Assert.Throws<ArgumentException>(() => Tensors.Ops.Conv2d(Tensor.Zeros(1, 1, 3, 3), Tensor.Zeros(1, 1, 1, 1), null, default));
         Assert.Contains("Symmetric", ex.Message, StringComparison.Ordinal);
     }
