@@ -13,7 +13,7 @@ namespace Gauntlet.Tensors.Kernels;
 /// </summary>
 internal static unsafe class GemmBlocked
 {
-    private const int KC = 256;
+    private const int KC = 384;
     private const int MC = 96;
     private const int NC = 2048;
 
@@ -72,9 +72,12 @@ internal static unsafe class GemmBlocked
         for (var jc = j0; jc < j1; jc += NC)
         {
             var nc = Math.Min(NC, j1 - jc);
-            for (var pc = 0; pc < k; pc += KC)
+            // K blocks of equal size (at most KC), depending only on k: no thin last block.
+            var kBlocks = (k + KC - 1) / KC;
+            var kStep = (k + kBlocks - 1) / kBlocks;
+            for (var pc = 0; pc < k; pc += kStep)
             {
-                var kc = Math.Min(KC, k - pc);
+                var kc = Math.Min(kStep, k - pc);
                 var overwrite = pc == 0 && beta == 0f;
                 PackB(transB, b, ldb, pc, kc, jc, nc, nr, pb);
                 for (var ic = i0; ic < i1; ic += MC)
