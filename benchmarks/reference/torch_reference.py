@@ -67,6 +67,7 @@ def main():
                                  env=env, check=True, capture_output=True, text=True).stdout.strip()
             print(f"sgemm {n} threads {threads} gflops {out}")
 
+    torch.set_num_threads(cores)  # intra-op threads for the CNN (Debian's default here is 1)
     images, batch, steps = (40, 20, 20) if args.quick else (1000, 250, 20)
     g = torch.Generator().manual_seed(7)
     data = torch.rand(images, 1, 28, 28, generator=g)
