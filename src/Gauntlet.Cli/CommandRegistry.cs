@@ -17,5 +17,6 @@ internal static class CommandRegistry
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
         yield return Commands.InspectCommand.Create(console);
+        yield return Commands.BenchCommand.Create(console);
     }
 }

@@ -10,6 +10,9 @@ namespace Gauntlet.Tensors.Kernels;
 /// </summary>
 public static class Gemm
 {
+    /// <summary>Below this m·n·k the unpacked row kernel is used.</summary>
+    private const long SmallFlops = 16 * 16 * 64;
+
     /// <summary>Computes <c>C = alpha · op(A) · op(B) + beta · C</c>.</summary>
     /// <param name="transA">Use Aᵀ: A is stored k×m instead of m×k.</param>
     /// <param name="transB">Use Bᵀ: B is stored n×k instead of k×n.</param>
@@ -30,6 +33,11 @@ public static class Gemm
         float beta, Span<float> c, int ldc)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
         unsafe
         {
             fixed (float* pa = a, pb = b, pc = c)
@@ -38,18 +46,42 @@ public static class Gemm
                 var bp = (IntPtr)pb;
                 var cp = (IntPtr)pc;
                 int aLen = a.Length, bLen = b.Length, cLen = c.Length;
-
-                // Each row of C is computed by exactly one thread in a fixed order: deterministic.
-                Parallelism.For(m, (long)n * k, (start, end) =>
+                if (k == 0 || IsSmall(m, n, k))
                 {
-                    var sa = new ReadOnlySpan<float>((void*)ap, aLen);
-                    var sb = new ReadOnlySpan<float>((void*)bp, bLen);
-                    var sc = new Span<float>((void*)cp, cLen);
-                    Rows(transA, transB, start, end, n, k, alpha, sa, lda, sb, ldb, beta, sc, ldc);
+                    // Small products: packing does not pay. Each row of C is computed by one thread in a fixed order.
+                    Parallelism.For(m, (long)n * k, (start, end) =>
+                    {
+                        var sa = new ReadOnlySpan<float>((void*)ap, aLen);
+                        var sb = new ReadOnlySpan<float>((void*)bp, bLen);
+                        var sc = new Span<float>((void*)cp, cLen);
+                        Rows(transA, transB, start, end, n, k, alpha, sa, lda, sb, ldb, beta, sc, ldc);
+                    });
+                    return;
+                }
+
+                // Split C into one block of rows (or columns, when C is wide) per thread. Each element's
+                // summation order is independent of the split, so any thread count gives identical results.
+                var byRows = m >= n;
+                var unit = byRows ? GemmBlocked.MR : GemmBlocked.NR;
+                var extent = byRows ? m : n;
+                var units = (extent + unit - 1) / unit;
+                var chunks = Math.Max(1, Math.Min(Parallelism.ThreadCount, units));
+                var flopsPerChunk = 2L * m * n * k / chunks;
+                Parallelism.For(chunks, flopsPerChunk, (start, end) =>
+                {
+                    var from = Math.Min(extent, (int)((long)start * units / chunks) * unit);
+                    var to = Math.Min(extent, (int)((long)end * units / chunks) * unit);
+                    var (i0, i1, j0, j1) = byRows ? (from, to, 0, n) : (0, m, from, to);
+                    GemmBlocked.Run(transA, transB, i0, i1, j0, j1, k, alpha, (float*)ap, lda, (float*)bp, ldb, beta, (float*)cp, ldc);
                 });
             }
         }
     }
+
+    /// <summary>Name of the micro-kernel the blocked path uses on this machine (for benchmark reports).</summary>
+    public static string KernelName => GemmBlocked.KernelName;
+
+    private static bool IsSmall(int m, int n, int k) => (long)m * n * k < SmallFlops || n < 4 || m < 2;
 
     /// <summary>The scalar reference implementation, accumulating in double: the test oracle.</summary>
     public static void Reference(

@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Gauntlet.Tensors.Kernels;
 
 /// <summary>Resolved sizes of one 2-D pooling over <see cref="Planes"/> = N·C independent planes.</summary>
@@ -38,6 +41,12 @@ internal static class Pool2dKernels
     /// </summary>
     public static void MaxForward(float[] x, PoolDims d, float[] y, int[]? argmax)
     {
+        if (d is { KH: 2, KW: 2, SH: 2, SW: 2, PT: 0, PL: 0, DH: 1, DW: 1 } && 2 * d.OH <= d.H && 2 * d.OW <= d.W)
+        {
+            MaxForward2x2(x, d.Planes, d.H, d.W, d.OH, d.OW, y, argmax);
+            return;
+        }
+
         Parallelism.For(d.Planes, (long)d.OutPlane * d.KH * d.KW, (start, end) =>
         {
             for (var plane = start; plane < end; plane++)
@@ -88,6 +97,142 @@ internal static class Pool2dKernels
             }
         });
     }
+
+    /// <summary>
+    /// The common 2×2, stride-2, unpadded case of <see cref="MaxForward"/> with every window inside
+    /// the input: the same tap order and tie/NaN rules, without per-tap bounds logic.
+    /// </summary>
+    private static unsafe void MaxForward2x2(float[] x, int planes, int h, int w, int oh, int ow, float[] y, int[]? argmax)
+    {
+        Parallelism.For(planes, (long)oh * ow * 4, (start, end) =>
+        {
+            fixed (float* px = x, py = y)
+            fixed (int* pi = argmax)
+            {
+                var outPlane = oh * ow;
+                var vectorized = Avx2.IsSupported && outPlane >= 8;
+                var offsets = vectorized ? new int[outPlane] : null;
+                for (var o = 0; vectorized && o < outPlane; o++)
+                {
+                    offsets![o] = (2 * (o / ow) * w) + (2 * (o % ow));
+                }
+
+                for (var plane = start; plane < end; plane++)
+                {
+                    var src = px + ((long)plane * h * w);
+                    var outBase = (long)plane * oh * ow;
+                    if (vectorized)
+                    {
+                        MaxPlane2x2Avx2(src, w, offsets!, py + outBase, pi is null ? null : pi + outBase);
+                        continue;
+                    }
+
+                    for (var r = 0; r < oh; r++)
+                    {
+                        var row0 = src + (2 * r * w);
+                        var dst = py + outBase + (r * ow);
+                        var idx = pi is null ? null : pi + outBase + (r * ow);
+                        for (var q = 0; q < ow; q++)
+                        {
+                            // Branch-free selection (random data defeats branch prediction): tap k
+                            // wins when it is greater than the running maximum or NaN, as in the general path.
+                            var i0 = (2 * r * w) + (2 * q);
+                            var p0 = row0 + (2 * q);
+                            float best = p0[0], v = p0[1];
+                            var bestIndex = i0;
+                            var take = Mask((v > best) | float.IsNaN(v));
+                            best = Select(take, v, best);
+                            bestIndex = (take & (i0 + 1)) | (~take & bestIndex);
+                            v = p0[w];
+                            take = Mask((v > best) | float.IsNaN(v));
+                            best = Select(take, v, best);
+                            bestIndex = (take & (i0 + w)) | (~take & bestIndex);
+                            v = p0[w + 1];
+                            take = Mask((v > best) | float.IsNaN(v));
+                            best = Select(take, v, best);
+                            bestIndex = (take & (i0 + w + 1)) | (~take & bestIndex);
+                            dst[q] = best;
+                            if (idx is not null)
+                            {
+                                idx[q] = bestIndex;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// One plane of the 2×2 stride-2 max pool, 8 outputs at a time with AVX2 gathers
+    /// (<paramref name="offsets"/>[o] is the top-left tap of output o); the tail runs scalar.
+    /// Same tap order, tie and NaN rules as <see cref="MaxForward"/>.
+    /// </summary>
+    private static unsafe void MaxPlane2x2Avx2(float* src, int w, int[] offsets, float* dst, int* argmax)
+    {
+        var n = offsets.Length;
+        fixed (int* off = offsets)
+        {
+            var o = 0;
+            for (; o + 8 <= n; o += 8)
+            {
+                var i0 = Vector256.Load(off + o);
+                var i1 = i0 + Vector256.Create(1);
+                var i2 = i0 + Vector256.Create(w);
+                var i3 = i2 + Vector256.Create(1);
+                var best = Avx2.GatherVector256(src, i0, 4);
+                var index = i0;
+                var v = Avx2.GatherVector256(src, i1, 4);
+                var take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(take, v, best);
+                index = Vector256.ConditionalSelect(take.AsInt32(), i1, index);
+                v = Avx2.GatherVector256(src, i2, 4);
+                take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(take, v, best);
+                index = Vector256.ConditionalSelect(take.AsInt32(), i2, index);
+                v = Avx2.GatherVector256(src, i3, 4);
+                take = Vector256.GreaterThan(v, best) | ~Vector256.Equals(v, v);
+                best = Vector256.ConditionalSelect(take, v, best);
+                index = Vector256.ConditionalSelect(take.AsInt32(), i3, index);
+                best.Store(dst + o);
+                if (argmax is not null)
+                {
+                    index.Store(argmax + o);
+                }
+            }
+
+            for (; o < n; o++)
+            {
+                var i0 = off[o];
+                var bestIndex = i0;
+                var best = src[i0];
+                foreach (var i in (ReadOnlySpan<int>)[i0 + 1, i0 + w, i0 + w + 1])
+                {
+                    var v = src[i];
+                    if (v > best || float.IsNaN(v))
+                    {
+                        best = v;
+                        bestIndex = i;
+                    }
+                }
+
+                dst[o] = best;
+                if (argmax is not null)
+                {
+                    argmax[o] = bestIndex;
+                }
+            }
+        }
+    }
+
+    /// <summary>All ones when <paramref name="condition"/> holds, else zero, without a branch.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int Mask(bool condition) => -System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref condition);
+
+    /// <summary><paramref name="mask"/> ? <paramref name="a"/> : <paramref name="b"/> on the bit patterns, without a branch.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float Select(int mask, float a, float b) =>
+        BitConverter.Int32BitsToSingle((mask & BitConverter.SingleToInt32Bits(a)) | (~mask & BitConverter.SingleToInt32Bits(b)));
 
     /// <summary>Routes each output gradient to its recorded maximal input (dx is overwritten).</summary>
     public static void MaxBackward(float[] g, int[] argmax, PoolDims d, float[] dx)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs `gauntlet bench` and the PyTorch reference on the same workloads, one after the other in
+# the same session, and prints Gauntlet/PyTorch ratios. Usage: benchmarks/compare.sh [--quick]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+quick="${1:-}"
+dotnet build "$root/src/Gauntlet.Cli/Gauntlet.Cli.csproj" -c Release -nologo -v q >/dev/null
+g="$(dotnet "$root/src/Gauntlet.Cli/bin/Release/net10.0/gauntlet.dll" bench $quick)"
+t="$(/usr/bin/python3 "$root/benchmarks/reference/torch_reference.py" $quick)"
+echo "$g"
+echo "$t"
+cores="$(nproc)"
+echo
+echo "== Gauntlet / PyTorch (same run) =="
+# gauntlet table rows: │ n │ 1-thread │ all-threads │
+echo "$g" | awk -F'│' 'NF>=4 && $2 ~ /^ *[0-9]+ *$/ {gsub(/ /,""); print $2, $3, $4}' | while read -r n one all; do
+  t1="$(echo "$t" | awk -v n="$n" '$1=="sgemm" && $2==n && $4==1 {print $6}')"
+  ta="$(echo "$t" | awk -v n="$n" -v c="$cores" '$1=="sgemm" && $2==n && $4==c {print $6}')"
+  awk -v n="$n" -v a="$one" -v b="$t1" -v c="$all" -v d="$ta" -v k="$cores" \
+    'BEGIN {printf "SGEMM %5d  1 thread %7.1f / %7.1f = %.2fx   %d threads %7.1f / %7.1f = %.2fx\n", n, a, b, a/b, k, c, d, c/d}'
+done
+gi="$(echo "$g" | sed -n 's/^cnn-small inference: \([0-9.]*\) images\/s.*/\1/p')"
+ti="$(echo "$t" | awk '$1=="inference" {print $3}')"
+gp="$(echo "$g" | sed -n 's/^PGD-20: \([0-9.]*\) images\/s.*/\1/p')"
+tp="$(echo "$t" | awk '$1=="pgd20" {print $3}')"
+awk -v a="$gi" -v b="$ti" 'BEGIN {printf "cnn-small inference  %8.1f / %8.1f images/s = %.2fx\n", a, b, a/b}'
+awk -v a="$gp" -v b="$tp" 'BEGIN {printf "PGD-20               %8.1f / %8.1f images/s = %.2fx\n", a, b, a/b}'

@@ -1,0 +1,50 @@
+using Gauntlet.Tensors;
+using Gauntlet.Tensors.Autograd;
+using Gauntlet.Tensors.Kernels;
+
+// Runs fixed GEMM and convolution cases and writes the GEMM kernel name and every result to the
+// file named by args[0]: the SIMD-width tests run this with DOTNET_EnableAVX512F=0 / DOTNET_EnableAVX2=0
+// and compare against the default path.
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: Gauntlet.Tensors.SimdProbe <output file>");
+    return 2;
+}
+
+using var writer = new BinaryWriter(File.Create(args[0]));
+writer.Write(Gemm.KernelName);
+var rng = new Rng(12345);
+(int M, int N, int K)[] sizes = [(1, 1, 1), (7, 9, 13), (33, 65, 17), (70, 31, 129), (130, 200, 300)];
+foreach (var (m, n, k) in sizes)
+{
+    foreach (var transA in new[] { false, true })
+    {
+        foreach (var transB in new[] { false, true })
+        {
+            var a = Tensor.RandN(rng, m * k).ToArray();
+            var b = Tensor.RandN(rng, k * n).ToArray();
+            var c = Tensor.RandN(rng, m * n).ToArray();
+            Gemm.Multiply(transA, transB, m, n, k, 0.9f, a, transA ? m : k, b, transB ? k : n, 0.5f, c, n);
+            Write(writer, c);
+        }
+    }
+}
+
+var x = Tensor.RandN(rng, 4, 3, 11, 11).RequireGrad();
+var w = Tensor.RandN(rng, 8, 3, 3, 3).RequireGrad();
+var bias = Tensor.RandN(rng, 8);
+var y = Ops.Conv2d(x, w, bias, new Conv2dGeometry(PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1));
+Write(writer, y.ToArray());
+var grads = Autodiff.Grad(Ops.Sum(Ops.Multiply(y, y)), [x, w]);
+Write(writer, grads[0].ToArray());
+Write(writer, grads[1].ToArray());
+return 0;
+
+static void Write(BinaryWriter writer, float[] values)
+{
+    writer.Write(values.Length);
+    foreach (var v in values)
+    {
+        writer.Write(v);
+    }
+}
