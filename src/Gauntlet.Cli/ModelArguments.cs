@@ -8,7 +8,7 @@ namespace Gauntlet.Cli;
 /// <summary>The model and preprocessing options <c>eval</c> and <c>attack</c> share.</summary>
 internal sealed class ModelArguments
 {
-    public Argument<string> Model { get; } = new("model") { Description = "An ONNX model (.onnx; exported by PyTorch, tf2onnx, skl2onnx or gauntlet train), or a Gauntlet model (NAME.gntp with NAME.model.json beside it)." };
+    public Argument<string> Model { get; } = new("model") { Description = "An ONNX model (.onnx; exported by PyTorch, tf2onnx, skl2onnx or gauntlet train), a Gauntlet model (NAME.gntp with NAME.model.json beside it), or 'demo' for the embedded Fashion-MNIST CNN." };
 
     public Option<string> InputRange { get; } = new("--input-range") { Description = "The input domain as min,max; attacks clip to it.", DefaultValueFactory = _ => "0,1" };
 
@@ -28,7 +28,7 @@ internal sealed class ModelArguments
     public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data)
     {
         var path = parse.GetValue(Model)!;
-        var loaded = path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
+        var loaded = path == DemoModel.Name || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
         var sample = data.Images.Shape.Dims[1..].ToArray();
         if (!sample.SequenceEqual(loaded.SampleShape.ToArray()))
         {
@@ -68,12 +68,20 @@ internal sealed class ModelArguments
     // one forward pass on the first image yields K.
     private static LoadedModel LoadOnnx(string path, LabeledImages data)
     {
-        if (!File.Exists(path))
+        Gauntlet.Onnx.OnnxClassifier network;
+        if (path == DemoModel.Name)
+        {
+            network = new Gauntlet.Onnx.OnnxClassifier(Gauntlet.Onnx.OnnxModel.Parse(DemoModel.OnnxBytes(), "embedded demo model"));
+        }
+        else if (!File.Exists(path))
         {
             throw new FileNotFoundException($"model file not found: {path}", path);
         }
+        else
+        {
+            network = Gauntlet.Onnx.OnnxClassifier.Load(path);
+        }
 
-        var network = Gauntlet.Onnx.OnnxClassifier.Load(path);
         var declared = network.Input.Shape;
         var sample = data.Images.Shape.Dims[1..].ToArray();
         if (declared is { Count: > 1 })
