@@ -6,7 +6,7 @@ namespace Gauntlet.Onnx;
 /// <summary>
 /// Exports a Gauntlet <see cref="Sequential"/> (inference semantics) to an ONNX model with a
 /// dynamic batch dimension. Supported layers: Linear, Conv2d, MaxPool2d, AvgPool2d,
-/// GlobalAvgPool2d, Flatten, BatchNorm, LayerNorm, Dropout (as Identity), Relu, LeakyRelu,
+/// GlobalAvgPool2d, Flatten, BatchNorm, LayerNorm, Dropout (as Identity), Residual (as Add), Relu, LeakyRelu,
 /// Sigmoid, Tanh, Gelu, Softmax, LogSoftmax and nested Sequentials.
 /// </summary>
 public static class OnnxExporter
@@ -106,6 +106,7 @@ public static class OnnxExporter
         public string Emit(Module m, string x) => m switch
         {
             Sequential s => s.Layers.Aggregate(x, (v, layer) => Emit(layer, v)),
+            Residual r => Add("Add", [x, Emit(r.Body, x)]),
             Linear l => Add("Gemm", l.Bias is null ? [x, Weight("weight", l.Weight)] : [x, Weight("weight", l.Weight), Weight("bias", l.Bias)], Int("transB", 1)),
             Tensors.Nn.Conv2d c => Conv(c, x),
             MaxPool2d p => Pool("MaxPool", p.Geometry, x),

@@ -53,3 +53,22 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.Contains("lbfgs", ex.Message);
     }
 }
+
+public class ModelZooTests
+{
+    [Theory]
+    [InlineData("cnn-small")]
+    [InlineData("mlp")]
+    [InlineData("resnet-mini")]
+    public void Architectures_MapImagesToClassLogits_AndTrainOneStep(string arch)
+    {
+        var model = ModelZoo.Create(arch, 1, 28, 28, 10, seed: 3);
+        var data = Gauntlet.Data.FashionMnist.LoadEmbeddedDemo().Take(16);
+        var before = Trainer.Evaluate(model, data);
+        var log = Trainer.Fit(model, data, null, new TrainingOptions(Epochs: 1, BatchSize: 16, Seed: 1));
+        Assert.True(double.IsFinite(log[0].TrainLoss));
+        Assert.InRange(before, 0.0, 1.0);
+        using var scope = Gauntlet.Tensors.Autograd.GradMode.NoGrad();
+        Assert.Equal(new Gauntlet.Tensors.Shape(16, 10), model.Forward(data.Images).Shape);
+    }
+}

@@ -46,6 +46,33 @@ public sealed class ExportTests : IDisposable
     }
 
     [Fact]
+    public void Exported_residual_network_reloads_with_identical_outputs()
+    {
+        var rng = new Rng(8);
+        var model = new Sequential(
+            new Tensors.Nn.Conv2d(1, 4, 3, rng, padding: 1),
+            new Residual(new Sequential(new Tensors.Nn.Conv2d(4, 4, 3, rng, padding: 1), new BatchNorm(4), new Relu())),
+            new Relu(),
+            new GlobalAvgPool2d(),
+            new Flatten(),
+            new Linear(4, 3, rng));
+        model.Eval();
+        var path = Path.Combine(_dir, "res.onnx");
+        OnnxExporter.Save(model, [1, 8, 8], path);
+        var loaded = OnnxModel.Load(path);
+        Assert.Contains(loaded.Graph.Nodes, n => n.OpType == "Add");
+        var x = Tensor.RandN(new Rng(2), 3, 1, 8, 8);
+        var expected = model.Forward(x).ToArray();
+        var actual = new OnnxSession(loaded).Forward(x).ToArray();
+
+        // GlobalAveragePool sums in a different order from GlobalAvgPool2d: equal to a few ulps, not bitwise.
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6f * Math.Max(1f, Math.Abs(expected[i])), $"output {i}: {expected[i]} vs {actual[i]}");
+        }
+    }
+
+    [Fact]
     public void Exported_mlp_with_layer_norm_and_gelu_round_trips()
     {
         var rng = new Rng(8);
