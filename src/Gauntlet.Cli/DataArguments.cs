@@ -5,10 +5,12 @@ namespace Gauntlet.Cli;
 /// <summary>Resolves the <c>--data</c> value the commands share into image sets.</summary>
 internal static class DataArguments
 {
-    public const string Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), or a folder with Fashion-MNIST IDX file names.";
+    public const string Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), a folder of IDX files or of PNG images (one subfolder per class), or an .npy/.npz image array (labels from --labels or the .npz's labels/y member).";
+
+    public const string LabelsDescription = "Labels for an image array given with --data: .npy, IDX, or a CSV column.";
 
     /// <summary>The training and test splits (for 'demo': its first 800 and last 200 images).</summary>
-    public static (LabeledImages Train, LabeledImages Test) LoadSplits(string data)
+    public static (LabeledImages Train, LabeledImages Test) LoadSplits(string data, string? labels = null)
     {
         if (data == "demo")
         {
@@ -16,20 +18,49 @@ internal static class DataArguments
             return (demo.Take(800), demo.Select([.. Enumerable.Range(800, 200)]));
         }
 
-        var folder = ResolveFolder(data);
-        return (FashionMnist.Load(train: true, folder), FashionMnist.Load(train: false, folder));
+        if (data == "fashion-mnist" || IsIdxFolder(data))
+        {
+            var folder = ResolveFolder(data);
+            return (FashionMnist.Load(train: true, folder), FashionMnist.Load(train: false, folder));
+        }
+
+        // One file or image folder: hold out its last 10% (at least one image) for testing.
+        var all = Images(data, labels, train: true);
+        var held = Math.Max(1, all.Count / 10);
+        if (all.Count < 2)
+        {
+            throw new UserInputException($"{all.Source}: {all.Count} image(s); training needs at least 2 (one is held out for testing).");
+        }
+
+        return (all.Take(all.Count - held), all.Select([.. Enumerable.Range(all.Count - held, held)]));
     }
 
     /// <summary>The evaluation set: the test split, or the whole embedded subset for 'demo'.</summary>
-    public static LabeledImages LoadEvaluation(string data, int? limit)
+    public static LabeledImages LoadEvaluation(string data, int? limit, string? labels = null)
     {
         if (limit is <= 0)
         {
             throw new UserInputException($"--limit must be positive (got {limit}).");
         }
 
-        var set = data == "demo" ? FashionMnist.LoadEmbeddedDemo() : FashionMnist.Load(train: false, ResolveFolder(data));
+        var set = data == "demo" ? FashionMnist.LoadEmbeddedDemo()
+            : data == "fashion-mnist" || IsIdxFolder(data) ? FashionMnist.Load(train: false, ResolveFolder(data))
+            : Images(data, labels, train: false);
         return limit is { } n ? set.Take(n) : set;
+    }
+
+    private static bool IsIdxFolder(string data) =>
+        Directory.Exists(data) && Directory.EnumerateFiles(data, "*-images-idx3-ubyte*").Any();
+
+    private static LabeledImages Images(string data, string? labels, bool train)
+    {
+        if (!File.Exists(data) && !Directory.Exists(data))
+        {
+            throw new UserInputException($"--data: '{data}' does not exist; expected 'fashion-mnist', 'demo', a folder or an .npy/.npz file.");
+        }
+
+        var loaded = DataSource.Load(data, labels, train);
+        return loaded.Images ?? throw new UserInputException($"{loaded.Source}: a table of features; this command needs images ([N, C, H, W]).");
     }
 
     private static string ResolveFolder(string data)

@@ -25,6 +25,7 @@ internal static class AttackCommand
         var stepSize = new Option<float?>("--step-size") { Description = "Step size α (default ε/4)." };
         var restarts = new Option<int>("--restarts") { Description = "Random restarts (pgd, apgd).", DefaultValueFactory = _ => 1 };
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
+        var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Attack only the first N images.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
@@ -33,7 +34,7 @@ internal static class AttackCommand
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
         var command = new Command("attack", "Run an evasion attack on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, data, limit, batch, seed, json, targeted, list,
+            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -61,7 +62,7 @@ internal static class AttackCommand
             var chosenNorm = parse.GetValue(norm) == "l2" ? Norm.L2 : Norm.Linf;
             var alpha = parse.GetValue(stepSize) ?? epsilon / 4f;
             var evasion = Build(parse.GetValue(attack)!, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts));
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit));
+            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var range = classifier.InputRange;
             if (evasion.Norm == Norm.Linf && epsilon > range.Max - range.Min)

@@ -13,10 +13,11 @@ internal static class EvalCommand
     {
         var model = new ModelArguments();
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
+        var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion)." };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
-        var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, limit, json, batch };
+        var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, labels, limit, json, batch };
         model.AddTo(command);
         command.SetAction(parse =>
         {
@@ -25,7 +26,7 @@ internal static class EvalCommand
                 throw new UserInputException($"--batch must be positive (got {parse.GetValue(batch)}).");
             }
 
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit));
+            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var k = loaded.ClassCount;
             var confusion = new int[k, k];

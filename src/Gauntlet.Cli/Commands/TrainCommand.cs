@@ -20,12 +20,13 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
         var lr = new Option<float>("--lr") { Description = "Initial learning rate (Adam, cosine-annealed).", DefaultValueFactory = _ => 2e-3f };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
+        var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
         var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
 
         var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
         {
-            arch, data, epochs, batch, lr, seed, limit, outPath,
+            arch, data, labels, epochs, batch, lr, seed, limit, outPath,
         };
         command.SetAction(parse =>
         {
@@ -35,7 +36,7 @@ internal static class TrainCommand
                 throw new UserInputException($"--epochs, --batch and --lr must be positive (got {options.Epochs}, {options.BatchSize}, {options.LearningRate}).");
             }
 
-            var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit));
+            var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var model = ModelZoo.Create(parse.GetValue(arch)!, train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3), train.ClassCount, options.Seed);
             console.MarkupLine($"[bold]gauntlet train[/] {parse.GetValue(arch)} · {model.ParameterCount():N0} parameters · train {train.Count:N0} images ({Markup.Escape(train.Source)}) · test {test.Count:N0} · seed {options.Seed}");
 
@@ -95,14 +96,14 @@ internal static class TrainCommand
         return command;
     }
 
-    private static (LabeledImages Train, LabeledImages Test) LoadData(string data, int? limit)
+    private static (LabeledImages Train, LabeledImages Test) LoadData(string data, int? limit, string? labels)
     {
         if (limit is <= 0)
         {
             throw new UserInputException($"--limit must be positive (got {limit}).");
         }
 
-        var (train, test) = DataArguments.LoadSplits(data);
+        var (train, test) = DataArguments.LoadSplits(data, labels);
         return (limit is { } n ? train.Take(n) : train, test);
     }
 
