@@ -71,7 +71,7 @@ public sealed class IdxFile
     private static IdxFile ReadRaw(Stream s, string name)
     {
         Span<byte> header = stackalloc byte[4];
-        ReadExactly(s, header, name, "the 4-byte header");
+        StreamReading.ReadExactly(s, header, name, "the 4-byte header");
         if (header[0] != 0 || header[1] != 0)
         {
             throw new InvalidDataException($"{name}: not an IDX file (the first two bytes must be zero; got 0x{header[0]:X2} 0x{header[1]:X2}).");
@@ -98,7 +98,7 @@ public sealed class IdxFile
         Span<byte> four = stackalloc byte[4];
         for (var d = 0; d < rank; d++)
         {
-            ReadExactly(s, four, name, $"the size of dimension {d}");
+            StreamReading.ReadExactly(s, four, name, $"the size of dimension {d}");
             var size = BinaryPrimitives.ReadInt32BigEndian(four);
             if (size < 0)
             {
@@ -126,7 +126,7 @@ public sealed class IdxFile
         while (done < count)
         {
             var n = (int)Math.Min(chunk.Length / width, count - done);
-            ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
+            StreamReading.ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
             for (var i = 0; i < n; i++)
             {
                 var b = chunk.AsSpan(i * width, width);
@@ -150,21 +150,6 @@ public sealed class IdxFile
         }
 
         return new IdxFile(dims, values, type);
-    }
-
-    private static void ReadExactly(Stream s, Span<byte> buffer, string name, string what)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var n = s.Read(buffer[total..]);
-            if (n == 0)
-            {
-                throw new InvalidDataException($"{name}: file is truncated while reading {what}.");
-            }
-
-            total += n;
-        }
     }
 }
 

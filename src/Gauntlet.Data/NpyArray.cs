@@ -113,7 +113,7 @@ public sealed class NpyArray
     {
         var s = stream is BufferedStream || stream is MemoryStream ? stream : new BufferedStream(stream, 1 << 16);
         Span<byte> preamble = stackalloc byte[8];
-        ReadExactly(s, preamble, name, "the 8-byte preamble");
+        StreamReading.ReadExactly(s, preamble, name, "the 8-byte preamble");
         if (!HasMagic(preamble))
         {
             throw new InvalidDataException($"{name}: not a NumPy .npy file (expected the magic \\x93NUMPY at offset 0).");
@@ -125,13 +125,13 @@ public sealed class NpyArray
         if (major == 1)
         {
             Span<byte> two = stackalloc byte[2];
-            ReadExactly(s, two, name, "the header length");
+            StreamReading.ReadExactly(s, two, name, "the header length");
             headerLength = BinaryPrimitives.ReadUInt16LittleEndian(two);
         }
         else if (major is 2 or 3)
         {
             Span<byte> four = stackalloc byte[4];
-            ReadExactly(s, four, name, "the header length");
+            StreamReading.ReadExactly(s, four, name, "the header length");
             headerLength = BinaryPrimitives.ReadUInt32LittleEndian(four);
         }
         else
@@ -145,7 +145,7 @@ public sealed class NpyArray
         }
 
         var headerBytes = new byte[headerLength];
-        ReadExactly(s, headerBytes, name, "the header dict");
+        StreamReading.ReadExactly(s, headerBytes, name, "the header dict");
         var text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
         var (descr, fortran, shape) = ParseHeader(text, name);
         if (fortran)
@@ -180,7 +180,7 @@ public sealed class NpyArray
         while (done < count)
         {
             var n = (int)Math.Min(chunk.Length / width, count - done);
-            ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
+            StreamReading.ReadExactly(s, chunk.AsSpan(0, n * width), name, $"values (read {done} of {count})");
             for (var i = 0; i < n; i++)
             {
                 var b = chunk.AsSpan(i * width, width);
@@ -327,21 +327,6 @@ public sealed class NpyArray
         Dictionary<string, object?> => "a dict",
         _ => value.GetType().Name,
     };
-
-    private static void ReadExactly(Stream s, Span<byte> buffer, string name, string what)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var n = s.Read(buffer[total..]);
-            if (n == 0)
-            {
-                throw new InvalidDataException($"{name}: file is truncated while reading {what}.");
-            }
-
-            total += n;
-        }
-    }
 }
 
 /// <summary>Element types a <c>.npy</c> header can declare that this reader supports.</summary>
