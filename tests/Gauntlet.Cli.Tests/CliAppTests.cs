@@ -61,7 +61,8 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(CliApp.ExitUserError, code);
         var lines = error.Trim().Split('\n');
         Assert.Single(lines);
-        Assert.StartsWith("error: --data: folder", lines[0]);
+        Assert.StartsWith("error: --data:", lines[0]);
+        Assert.Contains("does not exist", lines[0]);
     }
 
     [Fact]
