@@ -127,6 +127,29 @@ public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFi
         Assert.Contains("declares input", error);
     }
 
+    [Theory]
+    [InlineData("square", 200)]
+    [InlineData("hopskipjump", 150)]
+    public void Attack_BlackBox_StaysWithinQueryBudget(string attack, int budget)
+    {
+        var json = Path.Combine(model.Directory, $"{attack}-budget.json");
+        var (code, _, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "16", "--attack", attack, "--eps", "0.2", "--max-queries", budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", json);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.True(doc.RootElement.GetProperty("queries").GetInt64() <= 16L * budget);
+        Assert.True(doc.RootElement.GetProperty("robust_accuracy").GetDouble() <= doc.RootElement.GetProperty("clean_accuracy").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("gaussian-noise")]
+    [InlineData("spatial")]
+    public void Attack_Baselines_Run(string attack)
+    {
+        var (code, console, _, error) = CliRunner.Run("attack", model.ModelPath, "--data", "demo", "--limit", "16", "--attack", attack, "--eps", "0.1", "--steps", "3");
+        Assert.True(code == 0, error);
+        Assert.Contains("robust accuracy", console);
+    }
+
     [Fact]
     public void Attack_List_DescribesEveryAttack()
     {

@@ -11,7 +11,7 @@ namespace Gauntlet.Cli.Commands;
 /// <summary><c>gauntlet attack</c>: runs one evasion attack over a data set and reports robustness.</summary>
 internal static class AttackCommand
 {
-    public static readonly string[] AttackNames = ["fgsm", "bim", "pgd", "mi-fgsm", "deepfool", "cw", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack"];
+    public static readonly string[] AttackNames = ["fgsm", "bim", "pgd", "mi-fgsm", "deepfool", "cw", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack", "square", "hopskipjump", "gaussian-noise", "uniform-noise", "salt-and-pepper", "spatial"];
 
     public static Command Create(IAnsiConsole console)
     {
@@ -30,11 +30,12 @@ internal static class AttackCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON." };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump); trials for the noise baselines are --steps.", DefaultValueFactory = _ => 1000 };
         var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
         var command = new Command("attack", "Run an evasion attack on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list,
+            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list, maxQueries,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -61,7 +62,12 @@ internal static class AttackCommand
 
             var chosenNorm = parse.GetValue(norm) == "l2" ? Norm.L2 : Norm.Linf;
             var alpha = parse.GetValue(stepSize) ?? epsilon / 4f;
-            var evasion = Build(parse.GetValue(attack)!, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts));
+            if (parse.GetValue(maxQueries) < 3)
+            {
+                throw new UserInputException($"--max-queries must be at least 3 (two are spent on the clean and final predictions); got {parse.GetValue(maxQueries)}.");
+            }
+
+            var evasion = Build(parse.GetValue(attack)!, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts), parse.GetValue(maxQueries));
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var range = classifier.InputRange;
@@ -140,7 +146,7 @@ internal static class AttackCommand
         return command;
     }
 
-    private static EvasionAttack Build(string name, Norm norm, float eps, float alpha, int steps, int restarts) => name switch
+    private static EvasionAttack Build(string name, Norm norm, float eps, float alpha, int steps, int restarts, int queries) => name switch
     {
         "fgsm" => new Fgsm(eps, norm),
         "bim" => norm == Norm.Linf ? new Bim(eps, alpha, steps) : new Pgd(eps, alpha, steps, Norm.L2, randomStart: false),
@@ -151,7 +157,13 @@ internal static class AttackCommand
         "apgd-ce" => new Apgd(eps, norm, steps, ApgdLoss.CrossEntropy, restarts),
         "apgd-dlr" => new Apgd(eps, norm, steps, ApgdLoss.Dlr, restarts),
         "apgd-t" => new Apgd(eps, norm, steps, ApgdLoss.DlrTargeted, restarts),
-        _ => AttackSequence.AutoAttack(eps, norm, steps),
+        "autoattack" => AttackSequence.AutoAttack(eps, norm, steps),
+        "square" => new Gauntlet.Attacks.BlackBox.SquareAttack(eps, queries, norm),
+        "hopskipjump" => new Gauntlet.Attacks.BlackBox.HopSkipJump(queries, eps, norm),
+        "gaussian-noise" => Gauntlet.Attacks.BlackBox.RandomNoise.Gaussian(eps, norm, steps),
+        "uniform-noise" => Gauntlet.Attacks.BlackBox.RandomNoise.Uniform(eps, norm, steps),
+        "salt-and-pepper" => Gauntlet.Attacks.BlackBox.RandomNoise.SaltAndPepper(eps, steps),
+        _ => new Gauntlet.Attacks.BlackBox.SpatialTransform([-30f, -20f, -10f, 0f, 10f, 20f, 30f], [-3f, 0f, 3f]),
     };
 
     private static readonly (string Name, string Norms, string Targeted, string Parameters, string What)[] Catalogue =
@@ -166,6 +178,12 @@ internal static class AttackCommand
         ("apgd-dlr", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on the scale-invariant DLR loss."),
         ("apgd-t", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on targeted DLR against the 9 top-scoring wrong classes."),
         ("autoattack", "linf, l2", "yes", "--eps --steps --seed", "APGD-CE then APGD-T, each on points still robust (AutoAttack's white-box part)."),
+        ("square", "linf, l2", "yes", "--eps --max-queries --seed", "Score-based random search over squares; no gradients; Andriushchenko et al. 2020."),
+        ("hopskipjump", "l2, linf", "yes", "--eps --max-queries --seed", "Decision-based (labels only), minimum-norm; success counted within --eps; Chen et al. 2020."),
+        ("gaussian-noise", "linf, l2", "yes", "--eps --steps (trials)", "Gaussian noise scaled to the budget; a baseline gradient attacks must beat."),
+        ("uniform-noise", "linf, l2", "yes", "--eps --steps (trials)", "Uniform noise scaled to the budget."),
+        ("salt-and-pepper", "l0", "yes", "--eps (fraction of pixels) --steps (trials)", "Pixels set to the domain's min or max."),
+        ("spatial", "-", "yes", "(fixed grid)", "Rotations ±30° in 10° steps × translations of -3, 0, 3 pixels; first that fools the model."),
     ];
 
     private static (double CleanAccuracy, double RobustAccuracy, double SuccessRate, double ConfidenceDrop, double MedianL0, double MedianL2, double MedianLinf, long Queries, double Seconds) Summarise(
