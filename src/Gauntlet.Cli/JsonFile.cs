@@ -10,6 +10,11 @@ internal static class JsonFile
     public static void Write(string path, object document)
     {
         var temp = path + ".tmp-" + Environment.ProcessId;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
         try
         {
             File.WriteAllText(temp, JsonSerializer.Serialize(document, s_options));

@@ -89,6 +89,16 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void Train_OutIntoMissingFolder_CreatesIt()
+    {
+        var outPath = Path.Combine(_dir, "new", "nested", "model.onnx");
+        var (code, _, _, error) = Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "1", "--limit", "64", "--out", outPath);
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(outPath));
+        Assert.True(File.Exists(Path.ChangeExtension(outPath, ".train.json")));
+    }
+
+    [Fact]
     public void Info_ShowsEngineSettings()
     {
         var (code, console, _, _) = Run("info");

@@ -76,6 +76,11 @@ internal static class TrainCommand
             if (parse.GetValue(outPath) is { } path)
             {
                 var sampleShape = train.Images.Shape.Dims[1..].ToArray();
+                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
                 if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 {
                     // Written beside the target and renamed into place: never a partial model file.
