@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -83,10 +82,8 @@ internal static class TrainCommand
 
                 if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 {
-                    // Written beside the target and renamed into place: never a partial model file.
-                    var temp = path + ".tmp-" + Environment.ProcessId;
-                    Gauntlet.Onnx.OnnxExporter.Save(model, sampleShape, temp);
-                    File.Move(temp, path, overwrite: true);
+                    // OnnxWriter writes a temporary file and renames it: never a partial model file.
+                    Gauntlet.Onnx.OnnxExporter.Save(model, sampleShape, path);
                 }
                 else
                 {
@@ -138,8 +135,6 @@ internal static class TrainCommand
                 seconds = r.Seconds,
             }),
         };
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(log, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        JsonFile.Write(path, log);
     }
 }
