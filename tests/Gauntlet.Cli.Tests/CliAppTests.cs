@@ -1,5 +1,3 @@
-using Spectre.Console.Testing;
-
 namespace Gauntlet.Cli.Tests;
 
 public sealed class CliAppTests : IDisposable
@@ -8,15 +6,7 @@ public sealed class CliAppTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Console, string Out, string Err) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 160;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, output, error);
-        return (code, console.Output, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Console, string Out, string Err) Run(params string[] args) => CliRunner.RunWithWidth(160, args);
 
     [Fact]
     public void Version_PrintsVersionAndExitsZero()

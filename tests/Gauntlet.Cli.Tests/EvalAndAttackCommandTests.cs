@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Spectre.Console.Testing;
 
 namespace Gauntlet.Cli.Tests;
 
@@ -24,19 +23,6 @@ public sealed class TrainedDemoModel : IDisposable
     public string ModelPath { get; }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
-}
-
-internal static class CliRunner
-{
-    public static (int Code, string Console, string Out, string Err) Run(params string[] args)
-    {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 200;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, output, error);
-        return (code, console.Output, output.ToString(), error.ToString());
-    }
 }
 
 public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFixture<TrainedDemoModel>

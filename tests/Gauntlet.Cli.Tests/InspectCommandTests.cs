@@ -1,5 +1,3 @@
-using Spectre.Console.Testing;
-
 namespace Gauntlet.Cli.Tests;
 
 public sealed class InspectCommandTests : IDisposable
@@ -12,12 +10,8 @@ public sealed class InspectCommandTests : IDisposable
 
     private static (int Code, string Console, string Err) Run(params string[] args)
     {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 160;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, output, error);
-        return (code, console.Output, error.ToString());
+        var (code, console, _, error) = CliRunner.RunWithWidth(160, args);
+        return (code, console, error);
     }
 
     [Fact]

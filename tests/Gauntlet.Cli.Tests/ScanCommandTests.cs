@@ -1,5 +1,3 @@
-using Spectre.Console.Testing;
-
 namespace Gauntlet.Cli.Tests;
 
 public class ScanCommandTests
@@ -16,14 +14,11 @@ public class ScanCommandTests
         return Path.Combine(dir!.FullName, "tests", "Gauntlet.Scanner.Tests", "Fixtures", "corpus", relative);
     }
 
+    // Reports written to standard output appear in the console text here, so tests read one string.
     private static (int Code, string Console, string Out, string Err) Run(params string[] args)
     {
-        var console = new TestConsole { EmitAnsiSequences = false };
-        console.Profile.Width = 200;
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, output, error);
-        return (code, console.Output + output, output.ToString(), error.ToString());
+        var (code, console, output, error) = CliRunner.Run(args);
+        return (code, console + output, output, error);
     }
 
     [Fact]
