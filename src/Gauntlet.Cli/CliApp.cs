@@ -21,7 +21,7 @@ public static class CliApp
     public const int ExitUserError = 2;
 
     /// <summary>Exit code for an internal error (a bug in Gauntlet).</summary>
-    public const int ExitInternalError = 70;
+    public const int ExitInternalError = 3;
 
     /// <summary>The informational version of the tool, as printed by <c>--version</c>.</summary>
     public static string Version =>

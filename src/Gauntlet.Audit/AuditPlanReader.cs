@@ -1,0 +1,259 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Gauntlet.Audit;
+
+/// <summary>
+/// Reads an audit plan from YAML or JSON (JSON is read as YAML, of which it is a subset). Keys are
+/// snake_case; every key is optional and falls back to <see cref="AuditPlan.Default"/>. Errors name
+/// the file, the key path and what was expected.
+/// </summary>
+public static class AuditPlanReader
+{
+    private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "threats", "thresholds"];
+    private static readonly string[] ThreatKeys = ["name", "norm", "epsilons", "reference_epsilon", "attacks"];
+
+    /// <summary>Reads and validates a plan file.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid YAML/JSON or a field is wrong; the message says which.</exception>
+    public static AuditPlan Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"audit plan not found: {path}", path);
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and validates plan text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The text is not valid YAML/JSON or a field is wrong.</exception>
+    public static AuditPlan Parse(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            throw new InvalidDataException($"{source}: not valid YAML or JSON at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return Validate(AuditPlan.Default, source);
+        }
+
+        var root = stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new InvalidDataException($"{source}: the plan must be a mapping of keys (samples, seed, threats, …).");
+        var reader = new NodeReader(source);
+        reader.RejectUnknown(root, PlanKeys, "");
+        var defaults = AuditPlan.Default;
+        var plan = new AuditPlan
+        {
+            Samples = reader.Int(root, "samples", defaults.Samples, min: 1),
+            Seed = reader.Int(root, "seed", defaults.Seed, min: int.MinValue),
+            Batch = reader.Int(root, "batch", defaults.Batch, min: 1),
+            PgdSteps = reader.Int(root, "pgd_steps", defaults.PgdSteps, min: 1),
+            ApgdSteps = reader.Int(root, "apgd_steps", defaults.ApgdSteps, min: 1),
+            ApgdTargetClasses = reader.Int(root, "apgd_target_classes", defaults.ApgdTargetClasses, min: 1),
+            MaxQueries = reader.Int(root, "max_queries", defaults.MaxQueries, min: 3),
+            NoiseTrials = reader.Int(root, "noise_trials", defaults.NoiseTrials, min: 1),
+            TimeBudgetSeconds = reader.Number(root, "time_budget_seconds", defaults.TimeBudgetSeconds, "time_budget_seconds"),
+            Threats = root.Children.TryGetValue(new YamlScalarNode("threats"), out var threats) ? ReadThreats(reader, threats) : defaults.Threats,
+            Thresholds = root.Children.TryGetValue(new YamlScalarNode("thresholds"), out var thresholds) ? ReadThresholds(reader, thresholds) : defaults.Thresholds,
+        };
+        return Validate(plan, source);
+    }
+
+    /// <summary>Checks cross-field rules: unique threat names, ascending budgets, thresholds naming real threats and budgets.</summary>
+    /// <exception cref="InvalidDataException">A rule is broken.</exception>
+    public static AuditPlan Validate(AuditPlan plan, string source)
+    {
+        if (plan.Threats.Count == 0)
+        {
+            throw new InvalidDataException($"{source}: threats: at least one threat model is needed.");
+        }
+
+        for (var t = 0; t < plan.Threats.Count; t++)
+        {
+            var threat = plan.Threats[t];
+            var at = $"{source}: threats[{t}] ({threat.Name})";
+            if (plan.Threats.Take(t).Any(o => o.Name == threat.Name))
+            {
+                throw new InvalidDataException($"{at}: the name is used twice; threat names must be unique.");
+            }
+
+            if (threat.Norm is not ("linf" or "l2"))
+            {
+                throw new InvalidDataException($"{at}.norm: '{threat.Norm}' is not linf or l2.");
+            }
+
+            if (threat.Epsilons.Count == 0 || threat.Epsilons.Any(e => !(e > 0) || !float.IsFinite(e)))
+            {
+                throw new InvalidDataException($"{at}.epsilons: expected a non-empty list of positive numbers.");
+            }
+
+            if (threat.Epsilons.Zip(threat.Epsilons.Skip(1)).Any(p => p.Second <= p.First))
+            {
+                throw new InvalidDataException($"{at}.epsilons: [{string.Join(", ", threat.Epsilons.Select(e => e.ToString(CultureInfo.InvariantCulture)))}] must be strictly ascending.");
+            }
+
+            if (threat.ReferenceEpsilon is { } reference && !threat.Epsilons.Contains(reference))
+            {
+                throw new InvalidDataException($"{at}.reference_epsilon: {reference.ToString(CultureInfo.InvariantCulture)} is not one of the threat's epsilons.");
+            }
+
+            if (threat.Attacks.Count == 0)
+            {
+                throw new InvalidDataException($"{at}.attacks: expected at least one attack.");
+            }
+
+            foreach (var attack in threat.Attacks.Where(a => !AttackCatalog.Contains(a)))
+            {
+                throw new InvalidDataException($"{at}.attacks: unknown attack '{attack}'; expected one of {string.Join(", ", AttackCatalog.All.Select(a => a.Name))}.");
+            }
+        }
+
+        foreach (var gate in plan.Thresholds.MinRobustAccuracy)
+        {
+            var threat = plan.Threats.FirstOrDefault(t => t.Name == gate.Threat)
+                ?? throw new InvalidDataException($"{source}: thresholds.min_robust_accuracy: threat '{gate.Threat}' is not in the plan ({string.Join(", ", plan.Threats.Select(t => t.Name))}).");
+            if (!threat.Epsilons.Contains(gate.Epsilon))
+            {
+                throw new InvalidDataException($"{source}: thresholds.min_robust_accuracy: epsilon {gate.Epsilon.ToString(CultureInfo.InvariantCulture)} is not one of threat '{gate.Threat}''s epsilons.");
+            }
+
+            if (gate.Value is < 0 or > 1)
+            {
+                throw new InvalidDataException($"{source}: thresholds.min_robust_accuracy: value {gate.Value.ToString(CultureInfo.InvariantCulture)} for '{gate.Threat}' must be a fraction between 0 and 1.");
+            }
+        }
+
+        if (plan.Thresholds.MinScore is < 0 or > 100)
+        {
+            throw new InvalidDataException($"{source}: thresholds.min_score: {plan.Thresholds.MinScore.ToString(CultureInfo.InvariantCulture)} must be between 0 and 100.");
+        }
+
+        return plan;
+    }
+
+    private static List<ThreatModel> ReadThreats(NodeReader reader, YamlNode node)
+    {
+        var list = reader.Sequence(node, "threats");
+        var threats = new List<ThreatModel>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var path = $"threats[{i}]";
+            var map = reader.Mapping(list.Children[i], path);
+            reader.RejectUnknown(map, ThreatKeys, path + ".");
+            var norm = reader.String(map, "norm", path) ?? throw reader.Error($"{path}.norm", "is required (linf or l2)");
+            threats.Add(new ThreatModel
+            {
+                Name = reader.String(map, "name", path) ?? norm,
+                Norm = norm.ToLowerInvariant(),
+                Epsilons = map.Children.TryGetValue(new YamlScalarNode("epsilons"), out var eps)
+                    ? [.. reader.Sequence(eps, $"{path}.epsilons").Children.Select((e, k) => (float)reader.Number(e, $"{path}.epsilons[{k}]"))]
+                    : throw reader.Error($"{path}.epsilons", "is required (a list of budgets)"),
+                ReferenceEpsilon = map.Children.TryGetValue(new YamlScalarNode("reference_epsilon"), out var reference) ? (float)reader.Number(reference, $"{path}.reference_epsilon") : null,
+                Attacks = map.Children.TryGetValue(new YamlScalarNode("attacks"), out var attacks)
+                    ? [.. reader.Sequence(attacks, $"{path}.attacks").Children.Select((a, k) => reader.Scalar(a, $"{path}.attacks[{k}]").ToLowerInvariant())]
+                    : AttackCatalog.DefaultEnsemble,
+            });
+        }
+
+        return threats;
+    }
+
+    private static AuditThresholds ReadThresholds(NodeReader reader, YamlNode node)
+    {
+        var map = reader.Mapping(node, "thresholds");
+        reader.RejectUnknown(map, ["min_score", "min_robust_accuracy"], "thresholds.");
+        var gates = new List<RobustAccuracyThreshold>();
+        if (map.Children.TryGetValue(new YamlScalarNode("min_robust_accuracy"), out var list))
+        {
+            var items = reader.Sequence(list, "thresholds.min_robust_accuracy");
+            for (var i = 0; i < items.Children.Count; i++)
+            {
+                var path = $"thresholds.min_robust_accuracy[{i}]";
+                var item = reader.Mapping(items.Children[i], path);
+                reader.RejectUnknown(item, ["threat", "epsilon", "value"], path + ".");
+                gates.Add(new RobustAccuracyThreshold
+                {
+                    Threat = reader.String(item, "threat", path) ?? throw reader.Error($"{path}.threat", "is required"),
+                    Epsilon = (float)reader.Number(Require(reader, item, "epsilon", path), $"{path}.epsilon"),
+                    Value = reader.Number(Require(reader, item, "value", path), $"{path}.value"),
+                });
+            }
+        }
+
+        return new AuditThresholds
+        {
+            MinScore = reader.Number(map, "min_score", 0, "thresholds.min_score"),
+            MinRobustAccuracy = gates,
+        };
+    }
+
+    private static YamlNode Require(NodeReader reader, YamlMappingNode map, string key, string path) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : throw reader.Error($"{path}.{key}", "is required");
+
+    private sealed class NodeReader(string source)
+    {
+        public InvalidDataException Error(string path, string what) => new($"{source}: {path} {what}.");
+
+        public void RejectUnknown(YamlMappingNode map, string[] known, string prefix)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                var name = (key as YamlScalarNode)?.Value ?? "?";
+                if (!known.Contains(name))
+                {
+                    throw Error(prefix + name, $"is not a known key (expected one of {string.Join(", ", known)})");
+                }
+            }
+        }
+
+        public YamlMappingNode Mapping(YamlNode node, string path) => node as YamlMappingNode ?? throw Error(path, "must be a mapping");
+
+        public YamlSequenceNode Sequence(YamlNode node, string path) => node as YamlSequenceNode ?? throw Error(path, "must be a list");
+
+        public string Scalar(YamlNode node, string path) => (node as YamlScalarNode)?.Value ?? throw Error(path, "must be a single value");
+
+        public string? String(YamlMappingNode map, string key, string path) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? Scalar(node, $"{path}.{key}") : null;
+
+        public double Number(YamlNode node, string path)
+        {
+            var text = Scalar(node, path);
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                ? value
+                : throw Error(path, $"is '{text}'; expected a number");
+        }
+
+        public double Number(YamlMappingNode map, string key, double fallback, string path)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+            {
+                return fallback;
+            }
+
+            var value = Number(node, path);
+            return value >= 0 ? value : throw Error(path, $"is {value.ToString(CultureInfo.InvariantCulture)}; expected a number ≥ 0");
+        }
+
+        public int Int(YamlMappingNode map, string key, int fallback, int min)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+            {
+                return fallback;
+            }
+
+            var text = Scalar(node, key);
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
+                ? value
+                : throw Error(key, $"is '{text}'; expected a whole number ≥ {min.ToString(CultureInfo.InvariantCulture)}");
+        }
+    }
+}

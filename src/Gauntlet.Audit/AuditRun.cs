@@ -1,0 +1,501 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gauntlet.Attacks;
+using Gauntlet.Attacks.Evasion;
+using Gauntlet.Audit.Reporting;
+using Gauntlet.Data;
+using Gauntlet.Models;
+using Gauntlet.Tensors;
+
+namespace Gauntlet.Audit;
+
+/// <summary>What one threat produced, with the raw counts the checks, findings and scorecard need.</summary>
+internal sealed class ThreatEvidence
+{
+    public required ThreatModel Threat { get; init; }
+
+    public required ThreatResult Result { get; init; }
+
+    /// <summary>Attacker categories with at least one attack of their own in the threat.</summary>
+    public required IReadOnlySet<AttackerCategory> Assessed { get; init; }
+
+    /// <summary>Per budget: samples a black-box attack broke that white-box attacks at that budget did not.</summary>
+    public required IReadOnlyList<int> BlackOnly { get; init; }
+
+    /// <summary>Per budget: samples noise broke that white-box attacks at that budget did not.</summary>
+    public required IReadOnlyList<int> NoiseOnly { get; init; }
+
+    /// <summary>Per category at the reference budget: robust accuracy per class (NaN for classes without samples).</summary>
+    public required IReadOnlyDictionary<AttackerCategory, double[]> PerClassRobust { get; init; }
+
+    public required double[] PerClassClean { get; init; }
+
+    public required int Correct { get; init; }
+
+    public required int Samples { get; init; }
+
+    public required IReadOnlyList<AdversarialExample> Examples { get; init; }
+
+    /// <summary>Robust accuracy of a category at each finished budget.</summary>
+    public double[] Curve(AttackerCategory category) =>
+        [.. Result.Points.Select(p => category switch
+        {
+            AttackerCategory.WhiteBox => p.RobustAccuracy.WhiteBox,
+            AttackerCategory.BlackBox => p.RobustAccuracy.BlackBox,
+            _ => p.RobustAccuracy.Noise,
+        })];
+
+    public EpsilonResult? ReferencePoint => Result.Points.FirstOrDefault(p => p.Epsilon == Result.ReferenceEpsilon);
+}
+
+/// <summary>The mutable state of one audit: samples, clean predictions, seeds, progress and stopping.</summary>
+internal sealed class AuditRun
+{
+    private const int ExamplesPerThreat = 6;
+
+    private readonly IClassifier _model;
+    private readonly LabeledImages _data;
+    private readonly AuditPlan _plan;
+    private readonly IProgress<AuditProgress>? _progress;
+    private readonly CancellationToken _cancellation;
+    private readonly Stopwatch _clock;
+    private readonly bool[] _correct;
+    private readonly double _totalWork;
+    private double _done;
+
+    public AuditRun(IClassifier model, LabeledImages data, AuditPlan plan, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        _model = model;
+        _data = data;
+        _plan = plan;
+        _progress = progress;
+        _cancellation = cancellation;
+        _clock = clock;
+        _correct = new bool[data.Count];
+        var offset = 0;
+        foreach (var (x, y) in data.Batches(plan.Batch))
+        {
+            var predictions = Ops.ArgMax(model.Predict(x), 1);
+            for (var i = 0; i < y.Length; i++)
+            {
+                _correct[offset + i] = predictions[i] == y[i];
+            }
+
+            offset += y.Length;
+        }
+
+        CleanAccuracy = data.Count == 0 ? 0 : _correct.Count(c => c) / (double)data.Count;
+        _totalWork = plan.Threats.Sum(t => t.Epsilons.Count * (t.Attacks.Count + 0.5)) + 1;
+    }
+
+    public double CleanAccuracy { get; }
+
+    /// <summary>Why the audit stopped early, or null.</summary>
+    public string? Stopped { get; private set; }
+
+    /// <summary>Input gradients of the correct samples must be finite and mostly non-zero.</summary>
+    public CheckResult CheckGradients()
+    {
+        var indices = Enumerable.Range(0, _data.Count).Where(i => _correct[i]).Take(_plan.Batch).ToArray();
+        if (indices.Length == 0)
+        {
+            return new CheckResult { Id = "gradients_usable", Name = "Input gradients are finite and non-zero", Passed = true, Detail = "no correctly classified samples to check" };
+        }
+
+        var subset = _data.Select(indices);
+        var (gradient, _) = _model.LossGradient(subset.Images, subset.Labels, static (z, y) => Losses.CrossEntropy(z, y, Reduction.Sum));
+        var per = gradient.Size / indices.Length;
+        var values = gradient.ReadOnlySpan;
+        int zero = 0, nonFinite = 0;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            var row = values.Slice(i * per, per);
+            var allZero = true;
+            var finite = true;
+            foreach (var v in row)
+            {
+                allZero &= v == 0f;
+                finite &= float.IsFinite(v);
+            }
+
+            zero += allZero ? 1 : 0;
+            nonFinite += finite ? 0 : 1;
+        }
+
+        Advance("gradient check", 1);
+        return new CheckResult
+        {
+            Id = "gradients_usable",
+            Name = "Input gradients are finite and non-zero",
+            Passed = nonFinite == 0 && zero <= 0.05 * indices.Length,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"{zero} of {indices.Length} correctly classified samples have an all-zero input gradient, {nonFinite} a non-finite one (passes at 0 non-finite and at most 5% zero)."),
+        };
+    }
+
+    /// <summary>Runs every budget of <paramref name="threat"/>; stops early (keeping finished budgets) on cancellation or the time budget.</summary>
+    public ThreatEvidence RunThreat(ThreatModel threat)
+    {
+        var norm = threat.Norm == "l2" ? Norm.L2 : Norm.Linf;
+        var n = _data.Count;
+        var ordered = AttackCatalog.InRunOrder(threat.Attacks);
+        var envelope = new Dictionary<AttackerCategory, bool[]>
+        {
+            [AttackerCategory.Noise] = new bool[n],
+            [AttackerCategory.BlackBox] = new bool[n],
+            [AttackerCategory.WhiteBox] = new bool[n],
+        };
+        var points = new List<EpsilonResult>();
+        var blackOnly = new List<int>();
+        var noiseOnly = new List<int>();
+        var examples = new List<AdversarialExample>();
+        var perClassRobust = new Dictionary<AttackerCategory, double[]>();
+        for (var e = 0; e < threat.Epsilons.Count; e++)
+        {
+            var epsilon = threat.Epsilons[e];
+            var raw = new Dictionary<AttackerCategory, bool[]>
+            {
+                [AttackerCategory.Noise] = new bool[n],
+                [AttackerCategory.BlackBox] = new bool[n],
+                [AttackerCategory.WhiteBox] = new bool[n],
+            };
+            var next = envelope.ToDictionary(p => p.Key, p => (bool[])p.Value.Clone());
+            var outcomes = new List<AttackOutcome>();
+            var keepExamples = epsilon == threat.Reference ? examples : null;
+            for (var a = 0; a < ordered.Count && Stopped is null; a++)
+            {
+                var name = ordered[a];
+                var category = AttackCatalog.CategoryOf(name);
+
+                // Noise and black-box only need points not already broken within their envelope; white-box
+                // runs on every correct point so its per-budget figure (for the masking checks) is honest.
+                var skip = category == AttackerCategory.WhiteBox ? raw[category] : next[category];
+                var candidates = Enumerable.Range(0, n).Where(i => _correct[i] && !skip[i]).ToArray();
+                var attack = AttackCatalog.Create(name, norm, epsilon, _plan);
+                var stage = string.Create(CultureInfo.InvariantCulture, $"{threat.Name} ε={epsilon} {name}");
+                var outcome = RunAttack(category, attack, candidates, Seed(threat, e, a), stage, keepExamples, threat.Name, epsilon);
+                if (outcome is null)
+                {
+                    break;
+                }
+
+                foreach (var i in outcome.Value.Broken)
+                {
+                    raw[category][i] = true;
+                }
+
+                // A weaker attacker's success is available to every stronger one.
+                foreach (var stronger in new[] { AttackerCategory.Noise, AttackerCategory.BlackBox, AttackerCategory.WhiteBox }.Where(c => c >= category))
+                {
+                    foreach (var i in outcome.Value.Broken)
+                    {
+                        next[stronger][i] = true;
+                    }
+                }
+
+                outcomes.Add(outcome.Value.Summary with { RobustAfter = Robust(next[category]) });
+            }
+
+            if (Stopped is not null)
+            {
+                break;
+            }
+
+            envelope = next;
+            blackOnly.Add(Enumerable.Range(0, n).Count(i => raw[AttackerCategory.BlackBox][i] && !raw[AttackerCategory.WhiteBox][i]));
+            noiseOnly.Add(Enumerable.Range(0, n).Count(i => raw[AttackerCategory.Noise][i] && !raw[AttackerCategory.WhiteBox][i]));
+            points.Add(new EpsilonResult
+            {
+                Epsilon = epsilon,
+                RobustAccuracy = new CategoryAccuracy(Robust(envelope[AttackerCategory.WhiteBox]), Robust(envelope[AttackerCategory.BlackBox]), Robust(envelope[AttackerCategory.Noise])),
+                WhiteBoxAtThisBudget = Robust(raw[AttackerCategory.WhiteBox]),
+                Attacks = outcomes,
+            });
+            if (epsilon == threat.Reference)
+            {
+                foreach (var (category, broken) in envelope)
+                {
+                    perClassRobust[category] = PerClass(broken);
+                }
+            }
+        }
+
+        var names = _data.ClassNames;
+        var perClass = new List<ClassResult>();
+        if (perClassRobust.TryGetValue(AttackerCategory.WhiteBox, out var whiteByClass))
+        {
+            var clean = PerClass(new bool[n]);
+            for (var c = 0; c < _model.ClassCount; c++)
+            {
+                var count = _data.Labels.Count(l => l == c);
+                if (count > 0)
+                {
+                    perClass.Add(new ClassResult { ClassIndex = c, Name = ClassName(c), Count = count, CleanAccuracy = clean[c], RobustAccuracy = whiteByClass[c] });
+                }
+            }
+        }
+
+        return new ThreatEvidence
+        {
+            Threat = threat,
+            Result = new ThreatResult { Name = threat.Name, Norm = threat.Norm, ReferenceEpsilon = threat.Reference, Points = points, PerClass = perClass },
+            Assessed = ordered.Select(AttackCatalog.CategoryOf).ToHashSet(),
+            BlackOnly = blackOnly,
+            NoiseOnly = noiseOnly,
+            PerClassRobust = perClassRobust,
+            PerClassClean = PerClass(new bool[n]),
+            Correct = _correct.Count(c => c),
+            Samples = n,
+            Examples = [.. examples.OrderBy(x => x.Index).Take(ExamplesPerThreat)],
+        };
+    }
+
+    /// <summary>Gradient-masking and convergence checks for one threat.</summary>
+    public IEnumerable<CheckResult> CheckThreat(ThreatModel threat, ThreatEvidence evidence)
+    {
+        var correct = evidence.Correct;
+        var slack = Math.Max(2, (int)Math.Ceiling(0.02 * correct));
+        var points = evidence.Result.Points;
+        if (evidence.Assessed.Contains(AttackerCategory.BlackBox))
+        {
+            var worst = evidence.BlackOnly.Max();
+            yield return new CheckResult
+            {
+                Id = "black_box_not_stronger",
+                Name = "Black-box attacks do not beat white-box attacks",
+                Threat = threat.Name,
+                Passed = worst <= slack,
+                Detail = string.Create(CultureInfo.InvariantCulture, $"at worst {worst} samples broken by black-box attacks but not by the white-box ensemble at the same budget (passes at ≤ {slack})."),
+            };
+        }
+
+        if (evidence.Assessed.Contains(AttackerCategory.Noise))
+        {
+            var worst = evidence.NoiseOnly.Max();
+            yield return new CheckResult
+            {
+                Id = "noise_not_stronger",
+                Name = "Random noise does not beat gradient attacks",
+                Threat = threat.Name,
+                Passed = worst <= slack,
+                Detail = string.Create(CultureInfo.InvariantCulture, $"at worst {worst} samples broken by random noise but not by the white-box ensemble at the same budget (passes at ≤ {slack})."),
+            };
+        }
+
+        var rises = 0.0;
+        for (var i = 1; i < points.Count; i++)
+        {
+            rises = Math.Max(rises, points[i].WhiteBoxAtThisBudget - points[i - 1].WhiteBoxAtThisBudget);
+        }
+
+        var rise = rises * evidence.Samples;
+        yield return new CheckResult
+        {
+            Id = "robustness_falls_with_budget",
+            Name = "White-box robust accuracy does not rise as the budget grows",
+            Threat = threat.Name,
+            Passed = rise <= slack,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"largest rise between consecutive budgets: {rise:0} samples (passes at ≤ {slack})."),
+        };
+
+        if (Stopped is null)
+        {
+            yield return UnboundedCheck(threat, slack);
+        }
+
+        if (Stopped is null && evidence.ReferencePoint is { } reference)
+        {
+            yield return MoreStepsCheck(threat, reference, slack);
+        }
+    }
+
+    // A budget covering the whole input domain lets any input become any other: a model that still
+    // resists PGD there is hiding its gradients, not robust.
+    private CheckResult UnboundedCheck(ThreatModel threat, int slack)
+    {
+        var norm = threat.Norm == "l2" ? Norm.L2 : Norm.Linf;
+        var width = _model.InputRange.Max - _model.InputRange.Min;
+        var epsilon = norm == Norm.Linf ? width : width * MathF.Sqrt(_model.SampleShape.ToArray().Aggregate(1, (a, b) => a * b));
+        var candidates = Enumerable.Range(0, _data.Count).Where(i => _correct[i]).ToArray();
+        var attack = new Pgd(epsilon, 2.5f * epsilon / _plan.PgdSteps, _plan.PgdSteps, norm, randomStart: true);
+        var outcome = RunAttack(AttackerCategory.WhiteBox, attack, candidates, Seed(threat, 1000, 0), $"{threat.Name} unbounded pgd", null, threat.Name, epsilon);
+        var survivors = outcome is null ? 0 : candidates.Length - outcome.Value.Broken.Count;
+        return new CheckResult
+        {
+            Id = "unbounded_attack_succeeds",
+            Name = "PGD with a budget covering the whole input domain breaks every sample",
+            Threat = threat.Name,
+            Passed = survivors <= slack,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"{survivors} of {candidates.Length} correctly classified samples survived PGD-{_plan.PgdSteps} at ε = {epsilon:G4} (passes at ≤ {slack})."),
+        };
+    }
+
+    // If five times the steps still breaks notably more samples, the ensemble had not converged and
+    // the robust accuracy it reported is an overestimate.
+    private CheckResult MoreStepsCheck(ThreatModel threat, EpsilonResult reference, int slack)
+    {
+        var norm = threat.Norm == "l2" ? Norm.L2 : Norm.Linf;
+        var steps = _plan.PgdSteps * 5;
+        var epsilon = reference.Epsilon;
+        var robustCount = (int)Math.Round(reference.WhiteBoxAtThisBudget * _data.Count);
+        var candidates = Enumerable.Range(0, _data.Count).Where(i => _correct[i]).ToArray();
+        var attack = new Pgd(epsilon, 2.5f * epsilon / steps, steps, norm, randomStart: true);
+        var outcome = RunAttack(AttackerCategory.WhiteBox, attack, candidates, Seed(threat, 2000, 0), $"{threat.Name} ε={epsilon.ToString(CultureInfo.InvariantCulture)} pgd-{steps}", null, threat.Name, epsilon);
+        var longRobust = outcome is null ? robustCount : candidates.Length - outcome.Value.Broken.Count;
+        var gain = robustCount - longRobust;
+        return new CheckResult
+        {
+            Id = "more_steps_no_stronger",
+            Name = "Five times the PGD steps does not beat the ensemble",
+            Threat = threat.Name,
+            Passed = gain <= slack,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"at ε = {epsilon}: {robustCount} samples survived the ensemble, {longRobust} survived PGD-{steps} alone (passes when PGD-{steps} leaves at most {slack} fewer)."),
+        };
+    }
+
+    private (AttackOutcome Summary, List<int> Broken)? RunAttack(AttackerCategory category, EvasionAttack attack, int[] candidates, int seed, string stage, List<AdversarialExample>? examples, string threat, float epsilon)
+    {
+        var broken = new List<int>();
+        var l2 = new List<float>();
+        var linf = new List<float>();
+        long queries = 0;
+        var clock = Stopwatch.StartNew();
+        var chunks = (candidates.Length + _plan.Batch - 1) / _plan.Batch;
+        for (var c = 0; c < chunks; c++)
+        {
+            if (_cancellation.IsCancellationRequested)
+            {
+                Stopped = "cancelled";
+                return null;
+            }
+
+            if (_plan.TimeBudgetSeconds > 0 && _clock.Elapsed.TotalSeconds > _plan.TimeBudgetSeconds)
+            {
+                Stopped = string.Create(CultureInfo.InvariantCulture, $"time budget of {_plan.TimeBudgetSeconds} s reached");
+                return null;
+            }
+
+            var indices = candidates.Skip(c * _plan.Batch).Take(_plan.Batch).ToArray();
+            var subset = _data.Select(indices);
+            var result = attack.Run(_model, subset.Images, AttackGoal.Untargeted(subset.Labels), seed + c);
+            queries += result.Queries;
+            for (var k = 0; k < indices.Length; k++)
+            {
+                if (!result.Success[k])
+                {
+                    continue;
+                }
+
+                broken.Add(indices[k]);
+                l2.Add(result.L2[k]);
+                linf.Add(result.Linf[k]);
+                if (examples is not null && examples.Count < ExamplesPerThreat * 4 && _model.SampleShape.Rank == 3 && _model.SampleShape[0] is 1 or 3)
+                {
+                    examples.Add(Example(subset.Images, result, k, indices[k], attack.Name, threat, epsilon));
+                }
+            }
+
+            Advance(stage, 1.0 / chunks);
+        }
+
+        if (chunks == 0)
+        {
+            Advance(stage, 1);
+        }
+
+        return (new AttackOutcome
+        {
+            Attack = attack.Name,
+            Category = category.Id(),
+            Attacked = candidates.Length,
+            Broken = broken.Count,
+            RobustAfter = 0,
+            MedianL2 = Median(l2),
+            MedianLinf = Median(linf),
+            QueriesPerSample = candidates.Length == 0 ? 0 : Math.Round(queries / (double)candidates.Length, 2),
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        }, broken);
+    }
+
+    private AdversarialExample Example(Tensor clean, AttackResult result, int k, int index, string attack, string threat, float epsilon)
+    {
+        var per = clean.Size / clean.Dim(0);
+        var shape = _model.SampleShape.ToArray();
+        var x = Tensor.FromArray(clean.ReadOnlySpan.Slice(k * per, per).ToArray(), shape);
+        var adv = Tensor.FromArray(result.Adversarial.ReadOnlySpan.Slice(k * per, per).ToArray(), shape);
+        var width = _model.InputRange.Max - _model.InputRange.Min;
+        var delta = new float[per];
+        var largest = 1e-12f;
+        for (var i = 0; i < per; i++)
+        {
+            delta[i] = adv.ReadOnlySpan[i] - x.ReadOnlySpan[i];
+            largest = Math.Max(largest, Math.Abs(delta[i]));
+        }
+
+        for (var i = 0; i < per; i++)
+        {
+            delta[i] = 0.5f + (0.5f * delta[i] / largest);
+        }
+
+        Tensor ToUnit(Tensor t) => Ops.Map(t, v => (v - _model.InputRange.Min) / width);
+        return new AdversarialExample
+        {
+            Threat = threat,
+            Epsilon = epsilon,
+            Attack = attack,
+            Index = index,
+            Label = ClassName(_data.Labels[index]),
+            CleanPrediction = ClassName(result.OriginalPrediction[k]),
+            AdversarialPrediction = ClassName(result.AdversarialPrediction[k]),
+            AdversarialConfidence = Math.Round(result.AdversarialConfidence[k], 4),
+            CleanPng = Convert.ToBase64String(PngWriter.Encode(ToUnit(x))),
+            AdversarialPng = Convert.ToBase64String(PngWriter.Encode(ToUnit(adv))),
+            PerturbationPng = Convert.ToBase64String(PngWriter.Encode(Tensor.FromArray(delta, shape))),
+        };
+    }
+
+    private string ClassName(int c) => c < _data.ClassNames.Count && _data.ClassCount == _model.ClassCount ? _data.ClassNames[c] : c.ToString(CultureInfo.InvariantCulture);
+
+    private double Robust(bool[] broken)
+    {
+        var robust = 0;
+        for (var i = 0; i < broken.Length; i++)
+        {
+            robust += _correct[i] && !broken[i] ? 1 : 0;
+        }
+
+        return broken.Length == 0 ? 0 : robust / (double)broken.Length;
+    }
+
+    private double[] PerClass(bool[] broken)
+    {
+        var robust = new double[_model.ClassCount];
+        var count = new int[_model.ClassCount];
+        for (var i = 0; i < broken.Length; i++)
+        {
+            count[_data.Labels[i]]++;
+            robust[_data.Labels[i]] += _correct[i] && !broken[i] ? 1 : 0;
+        }
+
+        for (var c = 0; c < robust.Length; c++)
+        {
+            robust[c] = count[c] == 0 ? double.NaN : robust[c] / count[c];
+        }
+
+        return robust;
+    }
+
+    private int Seed(ThreatModel threat, int epsilonIndex, int attackIndex)
+    {
+        var threatIndex = _plan.Threats.ToList().IndexOf(threat);
+        return unchecked(_plan.Seed + (threatIndex * 1_000_003) + (epsilonIndex * 10_007) + (attackIndex * 101));
+    }
+
+    private void Advance(string stage, double units)
+    {
+        _done += units;
+        _progress?.Report(new AuditProgress(stage, Math.Min(_done, _totalWork), _totalWork));
+    }
+
+    private static double Median(List<float> values) =>
+        values.Count == 0 ? 0 : Math.Round(values.Order().ElementAt(values.Count / 2), 5);
+}
