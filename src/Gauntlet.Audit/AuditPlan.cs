@@ -1,14 +1,14 @@
 namespace Gauntlet.Audit;
 
 /// <summary>
-/// What an audit runs: the threat models (a norm, its budgets and its attacks), how many samples,
+/// What an audit runs: the threat models (a norm, its budgets and its attacks), how many samples.
 /// the seed, attack strengths, a time budget and the CI thresholds. <see cref="Default"/> needs no
 /// file; <see cref="AuditPlanReader"/> reads YAML or JSON with the same snake_case keys.
 /// </summary>
 public sealed record AuditPlan
 {
     /// <summary>Samples audited (the first N of the data).</summary>
-    public int Samples { get; init; } = 200;
+    public int Samples { get; init; } = 100;
 
     /// <summary>Seed for every random choice; recorded in the report.</summary>
     public int Seed { get; init; }
@@ -26,7 +26,7 @@ public sealed record AuditPlan
     public int ApgdTargetClasses { get; init; } = 3;
 
     /// <summary>Query budget per sample for black-box attacks.</summary>
-    public int MaxQueries { get; init; } = 500;
+    public int MaxQueries { get; init; } = 300;
 
     /// <summary>Random draws per sample for the noise baselines.</summary>
     public int NoiseTrials { get; init; } = 10;
@@ -42,7 +42,7 @@ public sealed record AuditPlan
 
     /// <summary>
     /// The built-in plan: L∞ at ε ∈ {0.01, 0.03, 0.05, 0.1} and L2 at ε ∈ {0.25, 0.5, 1, 2}
-    /// (inputs in [0, 1]), each with noise baselines, Square, FGSM, PGD, APGD-CE and APGD-T, on 200
+    /// (inputs in [0, 1]), each with noise baselines, Square (300 queries), FGSM, PGD-20, APGD-CE and APGD-T (25 steps), on 100
     /// samples.
     /// </summary>
     public static AuditPlan Default { get; } = new()

@@ -316,7 +316,9 @@ internal sealed class AuditRun
         var width = _model.InputRange.Max - _model.InputRange.Min;
         var epsilon = norm == Norm.Linf ? width : width * MathF.Sqrt(_model.SampleShape.ToArray().Aggregate(1, (a, b) => a * b));
         var candidates = Enumerable.Range(0, _data.Count).Where(i => _correct[i]).ToArray();
-        var attack = new Pgd(epsilon, 2.5f * epsilon / _plan.PgdSteps, _plan.PgdSteps, norm, randomStart: true);
+        // No random start: over the whole domain a random start is a random input, which would
+        // "break" samples without any gradient and hide the masking this check is for.
+        var attack = new Pgd(epsilon, 2.5f * epsilon / _plan.PgdSteps, _plan.PgdSteps, norm, randomStart: false);
         var outcome = RunAttack(AttackerCategory.WhiteBox, attack, candidates, Seed(threat, 1000, 0), $"{threat.Name} unbounded pgd", null, threat.Name, epsilon);
         var survivors = outcome is null ? 0 : candidates.Length - outcome.Value.Broken.Count;
         return new CheckResult

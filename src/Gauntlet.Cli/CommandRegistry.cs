@@ -14,6 +14,8 @@ internal static class CommandRegistry
         yield return Commands.TrainCommand.Create(console);
         yield return Commands.EvalCommand.Create(console);
         yield return Commands.AttackCommand.Create(console);
+        yield return Commands.AuditCommand.Create(console);
+        yield return Commands.ReportCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
         yield return Commands.InspectCommand.Create(console);

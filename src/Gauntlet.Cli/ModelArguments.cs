@@ -8,7 +8,17 @@ namespace Gauntlet.Cli;
 /// <summary>The model and preprocessing options <c>eval</c> and <c>attack</c> share.</summary>
 internal sealed class ModelArguments
 {
-    public Argument<string> Model { get; } = new("model") { Description = "An ONNX model (.onnx; exported by PyTorch, tf2onnx, skl2onnx or gauntlet train), a Gauntlet model (NAME.gntp with NAME.model.json beside it), or 'demo' for the embedded Fashion-MNIST CNN." };
+    private const string ModelDescription = "An ONNX model (.onnx; exported by PyTorch, tf2onnx, skl2onnx or gauntlet train), a Gauntlet model (NAME.gntp with NAME.model.json beside it), or 'demo' for the embedded Fashion-MNIST CNN.";
+
+    /// <summary>Creates the arguments; with <paramref name="modelOptional"/> the model may be left out and defaults to the embedded demo.</summary>
+    public ModelArguments(bool modelOptional = false)
+    {
+        Model = modelOptional
+            ? new Argument<string>("model") { Description = ModelDescription + " Default: demo.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => DemoModel.Name }
+            : new Argument<string>("model") { Description = ModelDescription };
+    }
+
+    public Argument<string> Model { get; }
 
     public Option<string> InputRange { get; } = new("--input-range") { Description = "The input domain as min,max; attacks clip to it.", DefaultValueFactory = _ => "0,1" };
 

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using Gauntlet.Audit;
+using Gauntlet.Audit.Reporting;
+using Gauntlet.Data;
+using Spectre.Console;
+
+namespace Gauntlet.Cli.Commands;
+
+/// <summary>
+/// <c>gauntlet audit</c>: runs an audit plan against a model and writes the JSON, HTML, Markdown,
+/// SARIF and JUnit reports; exits 0 when every gate passed, 1 when one failed or the audit was cut
+/// short, 2 for bad input and 3 for an internal error.
+/// </summary>
+internal static class AuditCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = new ModelArguments(modelOptional: true);
+        var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used. Default: demo.", DefaultValueFactory = _ => "demo" };
+        var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
+        var plan = new Option<string?>("--plan") { Description = "Audit plan (YAML or JSON; see docs/audit-plan.md). Default: the built-in plan (L∞ and L2 threats, 100 samples)." };
+        var output = new Option<string>("--out") { Description = "Folder for security_audit_report.json, report.html, summary.md, report.sarif and junit.xml.", DefaultValueFactory = _ => "gauntlet-audit" };
+        var samples = new Option<int?>("--samples") { Description = "Override the plan's sample count." };
+        var seed = new Option<int?>("--seed") { Description = "Override the plan's seed." };
+        var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is below this (0–100); overrides the plan's thresholds.min_score." };
+        var timeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds and write a report marked partial." };
+        var listAttacks = new Option<bool>("--list-attacks") { Description = "List the attacks a plan may name, then exit." };
+        var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data.")
+        {
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks,
+        };
+        model.AddTo(command);
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(listAttacks))
+            {
+                var table = new Table().AddColumns("attack", "attacker", "what it does");
+                foreach (var (name, category, description) in AttackCatalog.All)
+                {
+                    table.AddRow(name, category.Id().Replace('_', '-'), Markup.Escape(description));
+                }
+
+                console.Write(table);
+                return CliApp.ExitOk;
+            }
+
+            var auditPlan = LoadPlan(parse.GetValue(plan), parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(timeBudget));
+            var threshold = parse.GetValue(failUnder);
+            if (threshold is < 0 or > 100)
+            {
+                throw new UserInputException($"--fail-under must be between 0 and 100; got {threshold.Value.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, auditPlan.Samples, parse.GetValue(labels));
+            var (loaded, classifier) = model.Load(parse, set);
+            var path = parse.GetValue(model.Model)!;
+            var sha = path == DemoModel.Name ? AuditSubject.Hash(DemoModel.OnnxBytes()) : AuditSubject.HashFile(path);
+            var subject = new AuditSubject(classifier, path, sha, loaded.Architecture);
+            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold };
+            var outDir = parse.GetValue(output)!;
+
+            using var cancellation = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            AuditReport report;
+            try
+            {
+                report = null!;
+                console.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask($"audit {Markup.Escape(path)}", maxValue: 1);
+                        report = audit.Run(new SynchronousProgress<AuditProgress>(p =>
+                        {
+                            task.MaxValue = p.Total;
+                            task.Value = p.Done;
+                            task.Description = Markup.Escape(p.Stage);
+                        }), cancellation.Token);
+                        task.Value = task.MaxValue;
+                    });
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+
+            var written = ReportWriter.WriteAll(report, outDir);
+            Print(console, report, written);
+            if (report.Status != "complete")
+            {
+                console.MarkupLine($"[yellow]audit partial ({Markup.Escape(report.PartialReason ?? "stopped")}): the report covers the budgets finished so far; exit 1.[/]");
+                return CliApp.ExitFindings;
+            }
+
+            return report.Passed ? CliApp.ExitOk : CliApp.ExitFindings;
+        });
+        return command;
+    }
+
+    private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget)
+    {
+        var plan = path is null ? AuditPlan.Default : AuditPlanReader.Load(path);
+        if (samples is < 1)
+        {
+            throw new UserInputException($"--samples must be at least 1; got {samples}.");
+        }
+
+        if (timeBudget is < 0)
+        {
+            throw new UserInputException($"--time-budget must be positive; got {timeBudget.Value.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return plan with
+        {
+            Samples = samples ?? plan.Samples,
+            Seed = seed ?? plan.Seed,
+            TimeBudgetSeconds = timeBudget ?? plan.TimeBudgetSeconds,
+        };
+    }
+
+    private static void Print(IAnsiConsole console, AuditReport report, IReadOnlyList<string> written)
+    {
+        var score = report.Scorecard;
+        var colour = score.OverallScore >= 75 ? "green" : score.OverallScore >= 40 ? "yellow" : "red";
+        console.MarkupLine($"Robustness score: [bold {colour}]{score.OverallScore.ToString("0.0", CultureInfo.InvariantCulture)}/100[/] (grade {score.Grade}); clean accuracy {report.CleanAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {report.Data.Samples} samples");
+        var categories = new Table().AddColumns("category", "score", "basis");
+        foreach (var c in score.Categories)
+        {
+            categories.AddRow(Markup.Escape(c.Name), c.Score is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "not assessed", Markup.Escape(c.Basis));
+        }
+
+        console.Write(categories);
+        var findings = new Table().AddColumns("severity", "finding");
+        foreach (var f in report.Findings.Where(f => f.Severity != "info").Take(8))
+        {
+            findings.AddRow(f.Severity, Markup.Escape(f.Title));
+        }
+
+        if (findings.Rows.Count > 0)
+        {
+            console.Write(findings);
+        }
+
+        foreach (var gate in report.Gates)
+        {
+            console.MarkupLine($"gate {Markup.Escape(gate.Name)}: {gate.Actual.ToString("0.###", CultureInfo.InvariantCulture)} ≥ {gate.Threshold.ToString("0.###", CultureInfo.InvariantCulture)} → {(gate.Passed ? "[green]passed[/]" : "[red]FAILED[/]")}");
+        }
+
+        foreach (var file in written)
+        {
+            console.MarkupLine($"wrote [green]{Markup.Escape(file)}[/]");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Gauntlet.Audit.Reporting;
+using Spectre.Console;
+
+namespace Gauntlet.Cli.Commands;
+
+/// <summary><c>gauntlet report</c>: rebuilds a report format from an audit's security_audit_report.json.</summary>
+internal static class ReportCommand
+{
+    private static readonly (string Format, string FileName)[] Formats =
+    [
+        ("html", "report.html"), ("md", "summary.md"), ("sarif", "report.sarif"), ("junit", "junit.xml"), ("json", ReportJson.FileName),
+    ];
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var input = new Argument<string>("report") { Description = "An audit output folder, or a security_audit_report.json file." };
+        var format = new Option<string>("--format") { Description = "html, md, sarif, junit or json.", DefaultValueFactory = _ => "html" };
+        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Format)]);
+        var output = new Option<string?>("--out") { Description = "File to write (default: the format's usual name beside the JSON report; '-' for standard output)." };
+        var command = new Command("report", "Rebuild a report (HTML, Markdown, SARIF, JUnit) from an audit's JSON report.") { input, format, output };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetValue(input)!;
+            var report = ReportJson.Load(source);
+            var chosen = parse.GetValue(format)!;
+            var text = ReportWriter.Render(report, chosen);
+            var target = parse.GetValue(output)
+                ?? Path.Combine(Directory.Exists(source) ? source : Path.GetDirectoryName(Path.GetFullPath(source))!, Formats.First(f => f.Format == chosen).FileName);
+            if (target == "-")
+            {
+                parse.InvocationConfiguration.Output.Write(text);
+                return CliApp.ExitOk;
+            }
+
+            var directory = Path.GetDirectoryName(Path.GetFullPath(target))!;
+            Directory.CreateDirectory(directory);
+            var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, target, overwrite: true);
+            console.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+}
