@@ -31,7 +31,7 @@ public static class HtmlReport
         table { border-collapse: collapse; margin: 8px 0 16px; font-size: 14px; }
         th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
         th { background: var(--panel); }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         #scorecard { display: flex; flex-wrap: wrap; gap: 24px; align-items: stretch; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 20px; }
         .score { min-width: 220px; text-align: center; }
         .score .value { font-size: 64px; font-weight: 700; line-height: 1; }
@@ -151,13 +151,19 @@ public static class HtmlReport
                 .Append("</span> <code>").Append(E(finding.Id)).Append("</code>\n<h3>").Append(E(finding.Title)).Append("</h3>\n<p>").Append(E(finding.Description)).Append("</p>\n");
             if (finding.Evidence.Count > 0)
             {
-                html.Append("<table>\n<thead><tr><th>Evidence</th><th>Value</th></tr></thead>\n<tbody>\n");
-                foreach (var (name, value) in finding.Evidence)
+                html.Append("<table class=\"evidence\">\n<thead><tr>");
+                foreach (var name in finding.Evidence.Keys)
                 {
-                    html.Append("<tr><td>").Append(E(name)).Append("</td><td class=\"num\">").Append(ReportText.Number(value, 4)).Append("</td></tr>\n");
+                    html.Append("<th>").Append(E(name)).Append("</th>");
                 }
 
-                html.Append("</tbody>\n</table>\n");
+                html.Append("</tr></thead>\n<tbody><tr>");
+                foreach (var value in finding.Evidence.Values)
+                {
+                    html.Append("<td class=\"num\">").Append(ReportText.Number(value, 4)).Append("</td>");
+                }
+
+                html.Append("</tr></tbody>\n</table>\n");
             }
 
             if (finding.AffectedClasses.Count > 0)
@@ -284,7 +290,7 @@ public static class HtmlReport
 
         var legendX = left + plotW + 14;
         var legendY = top + 10;
-        foreach (var (_, label, color, dash) in Curves)
+        foreach (var (key, label, color, dash) in Curves)
         {
             html.Append("<line x1=\"").Append(N(legendX)).Append("\" x2=\"").Append(N(legendX + 24)).Append("\" y1=\"").Append(N(legendY)).Append("\" y2=\"").Append(N(legendY))
                 .Append("\" stroke=\"").Append(color).Append("\" stroke-width=\"2\"");
@@ -293,7 +299,14 @@ public static class HtmlReport
                 html.Append(" stroke-dasharray=\"").Append(dash).Append('"');
             }
 
-            html.Append("/>\n<text x=\"").Append(N(legendX + 30)).Append("\" y=\"").Append(N(legendY + 4)).Append("\">").Append(label).Append("</text>\n");
+            html.Append("/>\n<text x=\"").Append(N(legendX + 30)).Append("\" y=\"").Append(N(legendY + 4)).Append("\">").Append(label);
+            if (!threat.Points.Any(p => p.Attacks.Any(a => a.Category == key)))
+            {
+                // The category's curve then only inherits the weaker attackers' breaks.
+                html.Append(" (none run)");
+            }
+
+            html.Append("</text>\n");
             legendY += 20;
         }
 
