@@ -43,7 +43,7 @@ public static class HtmlReport
         .categories { flex: 1; min-width: 420px; }
         .categories table { width: 100%; margin: 0; background: #fff; }
         .bar { display: inline-block; height: 10px; background: var(--accent); border-radius: 2px; vertical-align: middle; }
-        .na { color: var(--muted); font-style: italic; }
+        .na { color: var(--muted); font-style: italic; white-space: nowrap; }
         .partial { border: 2px solid #c0392b; background: #fdecea; padding: 10px 14px; border-radius: 6px; margin: 12px 0; }
         .finding { border: 1px solid var(--line); border-left-width: 6px; border-radius: 6px; padding: 10px 16px; margin: 12px 0; page-break-inside: avoid; }
         .finding h3 { margin: 4px 0 6px; }

@@ -12,7 +12,8 @@ namespace Gauntlet.Audit.Reporting;
 /// remediation, tags carry the OWASP ML and MITRE ATLAS ids, <c>security-severity</c> maps
 /// critical 9.5, high 8.0, medium 5.5, low 3.0, info 0.0). One result per finding, located at the
 /// model file: <c>critical</c>/<c>high</c> are <c>error</c>, <c>medium</c> is <c>warning</c>,
-/// <c>low</c>/<c>info</c> are <c>note</c>. The output depends on the report alone.
+/// <c>low</c>/<c>info</c> are <c>note</c>. One invocation records the audit's start time and is
+/// unsuccessful when the report is partial. The output depends on the report alone.
 /// </remarks>
 public static class SarifReport
 {
@@ -59,6 +60,13 @@ public static class SarifReport
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteEndObject();
+
+            json.WriteStartArray("invocations");
+            json.WriteStartObject();
+            json.WriteBoolean("executionSuccessful", report.Status == "complete");
+            json.WriteString("startTimeUtc", report.Reproducibility.StartedAt);
+            json.WriteEndObject();
+            json.WriteEndArray();
 
             json.WriteStartArray("results");
             foreach (var finding in findings)

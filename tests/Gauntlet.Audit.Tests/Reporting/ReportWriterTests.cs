@@ -46,6 +46,33 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Equal(5, Directory.GetFiles(directory).Length);
     }
 
+    [Fact]
+    public void WriteAll_WhenARenameFails_LeavesNoTemporaryFile()
+    {
+        Directory.CreateDirectory(Path.Combine(directory, "report.html"));
+
+        Assert.ThrowsAny<IOException>(() => SampleReports.Small().WriteAll(directory));
+
+        Assert.Equal(["security_audit_report.json"], Directory.GetFiles(directory).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(directory, "report.html").SelectMany(Directory.GetFileSystemEntries));
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("html")]
+    [InlineData("md")]
+    [InlineData("sarif")]
+    [InlineData("junit")]
+    public void Render_IsDeterministic_AndNeverEmbedsTheRenderingTime(string format)
+    {
+        var first = ReportWriter.Render(SampleReports.WithFailingThreshold(), format);
+        var second = ReportWriter.Render(SampleReports.WithFailingThreshold(), format);
+
+        Assert.Equal(first, second);
+        Assert.DoesNotContain(DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), first, StringComparison.Ordinal);
+        Assert.Contains("2026-01-02T03:04:05Z", first, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("json", "{")]
     [InlineData("html", "<!DOCTYPE html>")]

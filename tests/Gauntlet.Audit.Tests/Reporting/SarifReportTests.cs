@@ -48,6 +48,20 @@ public sealed class SarifReportTests
         Assert.Equal("models/net.onnx", results["GA-MASKING"].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
     }
 
+    [Fact]
+    public void PartialReport_IsAnUnsuccessfulInvocation_WithTheAuditStartTime()
+    {
+        using var complete = JsonDocument.Parse(SarifReport.Render(SampleReports.Small()));
+        using var partial = JsonDocument.Parse(SarifReport.Render(SampleReports.Partial()));
+
+        Assert.Empty(Validate(partial.RootElement));
+        var invocation = Assert.Single(partial.RootElement.GetProperty("runs")[0].GetProperty("invocations").EnumerateArray());
+        Assert.False(invocation.GetProperty("executionSuccessful").GetBoolean());
+        Assert.Equal("2026-01-02T03:04:05Z", invocation.GetProperty("startTimeUtc").GetString());
+        Assert.True(complete.RootElement.GetProperty("runs")[0].GetProperty("invocations")[0].GetProperty("executionSuccessful").GetBoolean());
+        Assert.Equal("time budget of 5 s spent during linf ε=0.03", partial.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("partial_reason").GetString());
+    }
+
     [Theory]
     [InlineData("critical", "error")]
     [InlineData("high", "error")]
