@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Gauntlet's main job and tests read data from.
+# Installs the Debian packages Gauntlet's main job and tests read data from, and chromium,
+# which renders report.html headless in the Audit tests.
 # Idempotent: does nothing when they are already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist libonnx-testdata)
+packages=(dataset-fashion-mnist libonnx-testdata chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Gauntlet.Scanner.Tests;
+namespace Gauntlet.TestSupport;
 
 /// <summary>
 /// A small JSON Schema validator (the draft-07 subset that the SARIF 2.1.0 and CycloneDX 1.6

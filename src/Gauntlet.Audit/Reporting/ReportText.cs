@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Gauntlet.Audit.Reporting;
+
+/// <summary>Number formats and orderings the rendered reports share, so the same figure reads the same everywhere.</summary>
+internal static class ReportText
+{
+    /// <summary>Severities, most severe first.</summary>
+    public static readonly IReadOnlyList<string> Severities = ["critical", "high", "medium", "low", "info"];
+
+    /// <summary>A 0–1 fraction as a percentage with one decimal, e.g. <c>83.3%</c>.</summary>
+    public static string Percent(double fraction) => double.IsFinite(fraction)
+        ? (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
+        : "n/a";
+
+    /// <summary>A budget as written in a plan: <c>0.03</c>, <c>1</c>.</summary>
+    public static string Epsilon(float epsilon) => epsilon.ToString("0.#####", CultureInfo.InvariantCulture);
+
+    /// <summary>A plain number with up to <paramref name="decimals"/> decimals.</summary>
+    public static string Number(double value, int decimals = 3) => double.IsFinite(value)
+        ? value.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture)
+        : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An integer, invariant culture.</summary>
+    public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Rank of a severity: 0 for critical … 4 for info, 5 for anything else.</summary>
+    public static int SeverityRank(string severity)
+    {
+        for (var i = 0; i < Severities.Count; i++)
+        {
+            if (string.Equals(Severities[i], severity, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return Severities.Count;
+    }
+
+    /// <summary>Findings most severe first; equal severities keep the report's order.</summary>
+    public static IReadOnlyList<AuditFinding> Ranked(IReadOnlyList<AuditFinding> findings) =>
+        findings.Select((f, i) => (f, i)).OrderBy(p => SeverityRank(p.f.Severity)).ThenBy(p => p.i).Select(p => p.f).ToList();
+
+    /// <summary>The norm's display symbol: L∞ or L2.</summary>
+    public static string NormName(string norm) => norm switch
+    {
+        "linf" => "L∞",
+        "l2" => "L2",
+        _ => norm,
+    };
+
+    /// <summary>The attacker category's display name.</summary>
+    public static string CategoryName(string category) => category switch
+    {
+        "white_box" => "white-box",
+        "black_box" => "black-box",
+        "noise" => "noise",
+        _ => category,
+    };
+}

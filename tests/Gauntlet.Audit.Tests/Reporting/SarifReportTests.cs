@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Gauntlet.Audit.Reporting;
+
+namespace Gauntlet.Audit.Tests.Reporting;
+
+public sealed class SarifReportTests
+{
+    private static List<string> Validate(JsonElement sarif) => new JsonSchemaValidator(RepoPaths.SchemaDirectory).Validate("sarif-schema-2.1.0.json", sarif);
+
+    [Fact]
+    public void DemoReport_ValidatesAgainstTheOfficialSchema_WithOneResultPerFinding()
+    {
+        var report = DemoAudit.Report;
+        using var sarif = JsonDocument.Parse(SarifReport.Render(report));
+
+        Assert.Empty(Validate(sarif.RootElement));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        Assert.Equal("https://json.schemastore.org/sarif-2.1.0.json", sarif.RootElement.GetProperty("$schema").GetString());
+        var run = Assert.Single(sarif.RootElement.GetProperty("runs").EnumerateArray());
+        var driver = run.GetProperty("tool").GetProperty("driver");
+        Assert.Equal("Gauntlet", driver.GetProperty("name").GetString());
+        Assert.Equal(report.Reproducibility.ToolVersion, driver.GetProperty("version").GetString());
+        Assert.Equal(report.Findings.Select(f => f.Id).Distinct().Count(), driver.GetProperty("rules").GetArrayLength());
+
+        var results = run.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(report.Findings.Count, results.Count);
+        Assert.Equal(report.Findings.Select(f => f.Id).Order(StringComparer.Ordinal), results.Select(r => r.GetProperty("ruleId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(results, r => Assert.Equal("demo", r.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString()));
+    }
+
+    [Fact]
+    public void RulesAndResults_CarrySeverityLevelTagsAndEvidence()
+    {
+        using var sarif = JsonDocument.Parse(SarifReport.Render(SampleReports.Small()));
+        var run = sarif.RootElement.GetProperty("runs")[0];
+
+        Assert.Empty(Validate(sarif.RootElement));
+        var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+        Assert.Equal("8.0", rules["GA-MASKING"].GetProperty("properties").GetProperty("security-severity").GetString());
+        Assert.Equal("3.0", rules["GA-EVASION-WB-LINF"].GetProperty("properties").GetProperty("security-severity").GetString());
+        Assert.Equal(["security", "machine-learning", "white_box_evasion", "ML01:2023", "AML.T0043.000"], rules["GA-MASKING"].GetProperty("properties").GetProperty("tags").EnumerateArray().Select(t => t.GetString()!));
+        Assert.Equal("Train adversarially.", rules["GA-MASKING"].GetProperty("help").GetProperty("text").GetString());
+
+        var results = run.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("ruleId").GetString()!);
+        Assert.Equal("error", results["GA-MASKING"].GetProperty("level").GetString());
+        Assert.Equal("note", results["GA-EVASION-WB-LINF"].GetProperty("level").GetString());
+        Assert.Equal(0.6, results["GA-MASKING"].GetProperty("properties").GetProperty("evidence").GetProperty("robust_accuracy").GetDouble());
+        Assert.Equal("models/net.onnx", results["GA-MASKING"].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
+    }
+
+    [Fact]
+    public void PartialReport_IsAnUnsuccessfulInvocation_WithTheAuditStartTime()
+    {
+        using var complete = JsonDocument.Parse(SarifReport.Render(SampleReports.Small()));
+        using var partial = JsonDocument.Parse(SarifReport.Render(SampleReports.Partial()));
+
+        Assert.Empty(Validate(partial.RootElement));
+        var invocation = Assert.Single(partial.RootElement.GetProperty("runs")[0].GetProperty("invocations").EnumerateArray());
+        Assert.False(invocation.GetProperty("executionSuccessful").GetBoolean());
+        Assert.Equal("2026-01-02T03:04:05Z", invocation.GetProperty("startTimeUtc").GetString());
+        Assert.True(complete.RootElement.GetProperty("runs")[0].GetProperty("invocations")[0].GetProperty("executionSuccessful").GetBoolean());
+        Assert.Equal("time budget of 5 s spent during linf ε=0.03", partial.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("partial_reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("critical", "error")]
+    [InlineData("high", "error")]
+    [InlineData("medium", "warning")]
+    [InlineData("low", "note")]
+    [InlineData("info", "note")]
+    public void Level_MapsSeverity(string severity, string level) => Assert.Equal(level, SarifReport.Level(severity));
+
+    [Theory]
+    [InlineData("demo", "demo")]
+    [InlineData("models/net.onnx", "models/net.onnx")]
+    [InlineData("./models/my net.onnx", "models/my%20net.onnx")]
+    [InlineData("/home/user/models/net.onnx", "net.onnx")]
+    [InlineData("C:\\models\\net.onnx", "net.onnx")]
+    [InlineData("models/<evil>&co.onnx", "models/%3Cevil%3E%26co.onnx")]
+    public void ArtifactUri_IsARelativeUriReference(string path, string uri)
+    {
+        Assert.Equal(uri, SarifReport.ArtifactUri(path));
+        Assert.False(new Uri(uri, UriKind.RelativeOrAbsolute).IsAbsoluteUri);
+    }
+
+    [Fact]
+    public void HostileStrings_SurviveAsData_AndStillValidate()
+    {
+        using var sarif = JsonDocument.Parse(SarifReport.Render(SampleReports.Hostile()));
+
+        Assert.Empty(Validate(sarif.RootElement));
+        var result = sarif.RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal(SampleReports.HostileClass, result.GetProperty("properties").GetProperty("affected_classes")[0].GetString());
+    }
+}
