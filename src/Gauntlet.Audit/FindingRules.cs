@@ -148,7 +148,7 @@ public static class FindingRules
                 + (strongest is { Broken: > 0 } ? string.Create(CultureInfo.InvariantCulture, $" The most effective attack was {strongest.Attack} ({strongest.Broken} samples).") : ""),
             Evidence = new Dictionary<string, double>
             {
-                ["epsilon"] = point.Epsilon,
+                ["epsilon"] = Math.Round((double)point.Epsilon, 6),
                 ["clean_accuracy"] = cleanAccuracy,
                 ["robust_accuracy"] = robust,
                 ["retention"] = Math.Round(retention, 4),

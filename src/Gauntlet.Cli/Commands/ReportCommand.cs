@@ -7,16 +7,11 @@ namespace Gauntlet.Cli.Commands;
 /// <summary><c>gauntlet report</c>: rebuilds a report format from an audit's security_audit_report.json.</summary>
 internal static class ReportCommand
 {
-    private static readonly (string Format, string FileName)[] Formats =
-    [
-        ("html", "report.html"), ("md", "summary.md"), ("sarif", "report.sarif"), ("junit", "junit.xml"), ("json", ReportJson.FileName),
-    ];
-
     public static Command Create(IAnsiConsole console)
     {
         var input = new Argument<string>("report") { Description = "An audit output folder, or a security_audit_report.json file." };
         var format = new Option<string>("--format") { Description = "html, md, sarif, junit or json.", DefaultValueFactory = _ => "html" };
-        format.AcceptOnlyFromAmong([.. Formats.Select(f => f.Format)]);
+        format.AcceptOnlyFromAmong([.. ReportWriter.Formats]);
         var output = new Option<string?>("--out") { Description = "File to write (default: the format's usual name beside the JSON report; '-' for standard output)." };
         var command = new Command("report", "Rebuild a report (HTML, Markdown, SARIF, JUnit) from an audit's JSON report.") { input, format, output };
         command.SetAction(parse =>
@@ -26,7 +21,7 @@ internal static class ReportCommand
             var chosen = parse.GetValue(format)!;
             var text = ReportWriter.Render(report, chosen);
             var target = parse.GetValue(output)
-                ?? Path.Combine(Directory.Exists(source) ? source : Path.GetDirectoryName(Path.GetFullPath(source))!, Formats.First(f => f.Format == chosen).FileName);
+                ?? Path.Combine(Directory.Exists(source) ? source : Path.GetDirectoryName(Path.GetFullPath(source))!, ReportWriter.FileName(chosen));
             if (target == "-")
             {
                 parse.InvocationConfiguration.Output.Write(text);
