@@ -40,7 +40,7 @@ internal static class AttackCommand
         var examples = new Option<int>("--examples") { Description = "How many images --save-examples writes.", DefaultValueFactory = _ => 16 };
         var patchSize = new Option<float>("--patch-size") { Description = "patch: the patch's area as a fraction of the image (side = round(√(F·H·W))).", DefaultValueFactory = _ => 0.1f };
         var patchTarget = new Option<int?>("--patch-target") { Description = "patch: train a targeted patch towards this class (default: untargeted)." };
-        var command = new Command("attack", "Run an evasion attack on a model over a data set and report clean and robust accuracy.")
+        var command = new Command("attack", "Run an evasion attack (or train and score a universal patch) on a model over a data set and report clean and robust accuracy.")
         {
             attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget,
         };
@@ -130,6 +130,11 @@ internal static class AttackCommand
             if (isTargeted && !evasion.SupportsTargeted)
             {
                 throw new UserInputException($"--attack {evasion.Name} is untargeted only; drop --targeted.");
+            }
+
+            if (isTargeted && loaded.ClassCount < 2)
+            {
+                throw new UserInputException($"--targeted needs a model with at least 2 classes; {loaded.Path} has {loaded.ClassCount}.");
             }
 
             var results = new List<(AttackResult Result, int[] Labels)>();

@@ -29,7 +29,7 @@ internal static class TrainCommand
         var advFraction = new Option<float>("--adv-fraction") { Description = "Share of each batch replaced by adversarial examples (1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", DefaultValueFactory = _ => 1f };
         var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
 
-        var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
+        var command = new Command("train", "Train a built-in architecture on an image data set (optionally adversarially: --adversarial pgd) and report test accuracy.")
         {
             arch, data, labels, epochs, batch, lr, seed, limit, outPath, adversarial, advEps, advSteps, advStepSize, advFraction,
         };
