@@ -41,6 +41,14 @@ public sealed class AttackResult
     /// <summary>Model queries the attack made (samples sent to the classifier).</summary>
     public required long Queries { get; init; }
 
+    /// <summary>
+    /// Per sample: model queries spent on it, including the clean and final predictions; sums to
+    /// <see cref="Queries"/>. Exact for the black-box attacks and sequences, which query samples
+    /// selectively; an even share of the batch's queries for the gradient attacks, which send every
+    /// sample in every call.
+    /// </summary>
+    public required long[] SampleQueries { get; init; }
+
     /// <summary>Wall time in seconds.</summary>
     public required double Seconds { get; init; }
 

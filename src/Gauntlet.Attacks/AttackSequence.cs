@@ -46,7 +46,10 @@ public sealed class AttackSequence : EvasionAttack
         new("autoattack", [new Evasion.Apgd(epsilon, norm, steps, Evasion.ApgdLoss.CrossEntropy), new Evasion.Apgd(epsilon, norm, steps, Evasion.ApgdLoss.DlrTargeted), .. extra]);
 
     /// <inheritdoc />
-    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng) => Generate(classifier, x, goal, rng, new long[x.Dim(0)]);
+
+    /// <inheritdoc />
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
     {
         var n = x.Dim(0);
         var per = x.Size / n;
@@ -56,6 +59,7 @@ public sealed class AttackSequence : EvasionAttack
         for (var i = 0; i < n; i++)
         {
             robust[i] = !goal.IsMet(i, clean[i]);
+            sampleQueries[i]++;
         }
 
         var brokenBy = new Dictionary<string, int>();
@@ -73,6 +77,7 @@ public sealed class AttackSequence : EvasionAttack
             var broken = 0;
             for (var k = 0; k < remaining.Length; k++)
             {
+                sampleQueries[remaining[k]] += outcome.SampleQueries[k];
                 if (outcome.Success[k])
                 {
                     outcome.Adversarial.ReadOnlySpan.Slice(k * per, per).CopyTo(result.Span.Slice(remaining[k] * per, per));

@@ -52,7 +52,8 @@ public abstract class EvasionAttack
         var startQueries = classifier.QueryCount;
         var clean = x.Detach();
         var (origPred, origConf) = PredictWithConfidence(classifier, clean);
-        var adversarial = Generate(classifier, clean, goal, new Rng(seed));
+        var sampleQueries = new long[n];
+        var adversarial = Generate(classifier, clean, goal, new Rng(seed), sampleQueries);
         using (GradMode.NoGrad())
         {
             adversarial = Ops.Clamp(adversarial.Detach(), classifier.InputRange.Min, classifier.InputRange.Max);
@@ -66,6 +67,12 @@ public abstract class EvasionAttack
         }
 
         var (l0, l2, linf) = PerturbationNorms(adversarial, clean);
+        for (var i = 0; i < n; i++)
+        {
+            // The clean and the final prediction.
+            sampleQueries[i] += 2;
+        }
+
         return new AttackResult
         {
             Attack = Name,
@@ -79,12 +86,33 @@ public abstract class EvasionAttack
             L2 = l2,
             Linf = linf,
             Queries = classifier.QueryCount - startQueries,
+            SampleQueries = sampleQueries,
             Seconds = clock.Elapsed.TotalSeconds,
         };
     }
 
     /// <summary>Produces adversarial examples; the base class clips them to the input domain afterwards.</summary>
     protected abstract Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng);
+
+    /// <summary>
+    /// Produces adversarial examples and adds to <paramref name="sampleQueries"/> the queries spent
+    /// on each sample. The default runs <see cref="Generate(IClassifier, Tensor, AttackGoal, Rng)"/>
+    /// and shares its queries evenly, which is exact for attacks that send the whole batch in every
+    /// call (the gradient attacks); attacks that query samples selectively override this.
+    /// </summary>
+    protected virtual Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
+    {
+        var before = classifier.QueryCount;
+        var adversarial = Generate(classifier, x, goal, rng);
+        var spent = classifier.QueryCount - before;
+        var n = sampleQueries.Length;
+        for (var i = 0; i < n; i++)
+        {
+            sampleQueries[i] += (spent / n) + (i < spent % n ? 1 : 0);
+        }
+
+        return adversarial;
+    }
 
     /// <summary>
     /// ∂loss/∂x of the summed cross-entropy, oriented so that <em>adding</em> it moves towards the

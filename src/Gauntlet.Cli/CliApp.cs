@@ -61,7 +61,16 @@ public static class CliApp
         var errorWriter = configuration.Error;
         try
         {
-            return root.Parse(args).Invoke(configuration);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                // One line, like every other user error: the parser's messages can span lines (a list of allowed values).
+                var messages = parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                errorWriter.WriteLine($"error: {string.Join("; ", messages)} (see --help)");
+                return ExitUserError;
+            }
+
+            return parsed.Invoke(configuration);
         }
         catch (Exception ex) when (IsUserError(ex))
         {

@@ -14,18 +14,56 @@ namespace Gauntlet.Models;
 /// <param name="Seed">Seed for shuffling (the model's initialisation has its own seed).</param>
 /// <param name="Optimizer">"adam", "adamw" or "sgd" (momentum 0.9).</param>
 /// <param name="CosineSchedule">Anneal the learning rate over the epochs.</param>
+/// <param name="Adversarial">Adversarial training settings, or null for standard training.</param>
 public sealed record TrainingOptions(
     int Epochs = 2,
     int BatchSize = 64,
     float LearningRate = 1e-3f,
     int Seed = 0,
     string Optimizer = "adam",
-    bool CosineSchedule = true);
+    bool CosineSchedule = true,
+    AdversarialTraining? Adversarial = null);
+
+/// <summary>How <see cref="AdversarialTraining"/> perturbs training batches.</summary>
+public enum AdversarialMethod
+{
+    /// <summary>Projected gradient descent in L∞ from a uniform random start in the ε-ball (Madry et al. 2018).</summary>
+    Pgd,
+
+    /// <summary>One signed-gradient step of size ε from the clean input (Goodfellow et al. 2015).</summary>
+    Fgsm,
+}
+
+/// <summary>
+/// Adversarial training: before each optimizer step, a share of the batch is replaced by L∞
+/// adversarial examples generated against the current model. The examples are generated with the
+/// model in evaluation mode (batch-norm statistics frozen and not updated by the attack's forward
+/// passes, no dropout), then the model goes back to training mode for the update.
+/// </summary>
+/// <param name="Method">PGD (Madry et al.) or FGSM.</param>
+/// <param name="Epsilon">L∞ budget ε in input units.</param>
+/// <param name="Steps">PGD iterations (ignored by FGSM).</param>
+/// <param name="StepSize">PGD step α; null for 2.5·ε/steps (Madry et al.'s choice). FGSM always steps ε.</param>
+/// <param name="Fraction">Share of each batch replaced (1 = every sample adversarial, Madry's recipe; 0.5 = half clean, half adversarial).</param>
+/// <param name="MinValue">Lower end of the input domain the examples are clipped to.</param>
+/// <param name="MaxValue">Upper end of the input domain.</param>
+public sealed record AdversarialTraining(
+    AdversarialMethod Method = AdversarialMethod.Pgd,
+    float Epsilon = 0.1f,
+    int Steps = 7,
+    float? StepSize = null,
+    float Fraction = 1f,
+    float MinValue = 0f,
+    float MaxValue = 1f)
+{
+    /// <summary>The PGD step size in use.</summary>
+    public float EffectiveStepSize => Method == AdversarialMethod.Fgsm ? Epsilon : StepSize ?? (2.5f * Epsilon / Steps);
+}
 
 /// <summary>One epoch's figures.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
 /// <param name="TrainLoss">Mean cross-entropy over the epoch's batches.</param>
-/// <param name="TrainAccuracy">Accuracy on the training batches as they were seen.</param>
+/// <param name="TrainAccuracy">Accuracy on the training batches as they were seen (adversarial ones, under adversarial training).</param>
 /// <param name="ValidationAccuracy">Accuracy on the validation set after the epoch, or null without one.</param>
 /// <param name="LearningRate">The learning rate used during the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch.</param>
@@ -57,6 +95,11 @@ public static class Trainer
             throw new ArgumentException($"training options: epochs {options.Epochs}, batch {options.BatchSize}, learning rate {options.LearningRate}; expected positive values.", nameof(options));
         }
 
+        if (options.Adversarial is { } a && (!(a.Epsilon > 0f) || a.Steps < 1 || !(a.EffectiveStepSize > 0f) || !(a.Fraction > 0f && a.Fraction <= 1f) || !(a.MaxValue > a.MinValue)))
+        {
+            throw new ArgumentException($"adversarial training: epsilon {a.Epsilon}, steps {a.Steps}, step size {a.EffectiveStepSize}, fraction {a.Fraction}, domain [{a.MinValue}, {a.MaxValue}]; expected positive ε, steps and step size, a fraction in (0, 1] and min < max.", nameof(options));
+        }
+
         var parameters = model.Parameters().ToList();
         Optimizer optimizer = options.Optimizer switch
         {
@@ -67,6 +110,7 @@ public static class Trainer
         };
         LearningRateSchedule? schedule = options.CosineSchedule ? new CosineSchedule(optimizer, options.Epochs) : null;
         var rng = new Rng(options.Seed);
+        var attackRng = new Rng(options.Seed + 1);
         var results = new List<EpochResult>();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -80,8 +124,9 @@ public static class Trainer
             foreach (var (x, y) in train.Batches(options.BatchSize, order))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var input = options.Adversarial is { } adversarial ? Perturb(model, x, y, adversarial, attackRng) : x;
                 optimizer.ZeroGrad();
-                var logits = model.Forward(x);
+                var logits = model.Forward(input);
                 var loss = Losses.CrossEntropy(logits, y);
                 loss.Backward();
                 optimizer.Step();
@@ -116,6 +161,52 @@ public static class Trainer
 
         model.Train(wasTraining);
         return data.Count == 0 ? 0 : (double)correct / data.Count;
+    }
+
+    /// <summary>
+    /// Replaces the first <c>round(Fraction·N)</c> samples of the batch by L∞ adversarial examples
+    /// against <paramref name="model"/> (in evaluation mode); the rest stay clean. Gradients are of
+    /// the summed cross-entropy with respect to the input only.
+    /// </summary>
+    public static Tensor Perturb(Module model, Tensor x, int[] labels, AdversarialTraining settings, Rng rng)
+    {
+        var n = x.Dim(0);
+        var m = Math.Clamp((int)Math.Round(settings.Fraction * n), 1, n);
+        var per = x.Size / n;
+        var clean = m == n ? x.Detach() : Ops.IndexSelect(x.Detach(), 0, [.. Enumerable.Range(0, m)]);
+        var targets = m == n ? labels : labels[..m];
+        var eps = settings.Epsilon;
+        var wasTraining = model.IsTraining;
+        model.Eval();
+        Tensor low, high, adversarial;
+        using (GradMode.NoGrad())
+        {
+            low = Ops.Clamp(Ops.Add(clean, -eps), settings.MinValue, settings.MaxValue);
+            high = Ops.Clamp(Ops.Add(clean, eps), settings.MinValue, settings.MaxValue);
+            adversarial = settings.Method == AdversarialMethod.Pgd
+                ? Ops.Minimum(Ops.Maximum(Ops.Add(clean, Tensor.RandU(rng, -eps, eps, clean.Shape.ToArray())), low), high)
+                : clean;
+        }
+
+        var steps = settings.Method == AdversarialMethod.Pgd ? settings.Steps : 1;
+        var alpha = settings.EffectiveStepSize;
+        for (var step = 0; step < steps; step++)
+        {
+            var input = adversarial.Detach().RequireGrad();
+            var gradient = Autodiff.Grad(Losses.CrossEntropy(model.Forward(input), targets, Reduction.Sum), input);
+            using var scope = GradMode.NoGrad();
+            adversarial = Ops.Minimum(Ops.Maximum(Ops.Add(adversarial, Ops.Multiply(Ops.Sign(gradient), alpha)), low), high);
+        }
+
+        model.Train(wasTraining);
+        if (m == n)
+        {
+            return adversarial;
+        }
+
+        var mixed = x.Detach().Clone();
+        adversarial.ReadOnlySpan.CopyTo(mixed.Span[..(m * per)]);
+        return mixed;
     }
 
     private static int CountCorrect(Tensor logits, int[] labels)

@@ -56,6 +56,10 @@ public class ApgdTests(ITestOutputHelper output)
         Assert.Equal(initiallyCorrect - broken, result.AdversarialPrediction.Where((p, i) => p == y[i]).Count());
         Assert.True(RobustAccuracy(result, y) <= RobustAccuracy(ce, y));
         Assert.All(result.Linf, v => Assert.True(v <= 0.03f * 1.0001f));
+
+        // Points broken early are not queried by the later attacks: per-sample queries differ and sum to the total.
+        Assert.Equal(result.Queries, result.SampleQueries.Sum());
+        Assert.True(result.SampleQueries.Max() > result.SampleQueries.Min());
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public class BlackBoxNoGradientTests
         Assert.Equal(clf.QueryCount - before, result.Queries);
         Assert.True(clf.PredictCalls > 2);
         Assert.True(result.Queries <= budget * (long)y.Length, $"{result.Queries} queries");
+        Assert.Equal(result.Queries, result.SampleQueries.Sum());
+        Assert.All(result.SampleQueries, q => Assert.InRange(q, 2, budget));
 
         // Per sample: each image attacked alone stays within the budget.
         for (var i = 0; i < y.Length; i++)

@@ -64,6 +64,32 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void Train_Adversarial_RecordsTheSettingsInTheLog()
+    {
+        var outPath = Path.Combine(_dir, "adv.gntp");
+        var (code, console, _, error) = Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "1", "--limit", "128", "--adversarial", "pgd", "--adv-eps", "0.05", "--adv-steps", "2", "--out", outPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("adversarial training: pgd", console);
+        using var log = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(outPath, ".train.json")));
+        var adversarial = log.RootElement.GetProperty("adversarial");
+        Assert.Equal("pgd", adversarial.GetProperty("method").GetString());
+        Assert.Equal(2, adversarial.GetProperty("steps").GetInt32());
+        Assert.Equal(0.0625, adversarial.GetProperty("step_size").GetDouble(), 6);
+    }
+
+    [Theory]
+    [InlineData("--adv-eps", "0")]
+    [InlineData("--adv-eps", "1.5")]
+    [InlineData("--adv-fraction", "0")]
+    [InlineData("--adv-steps", "0")]
+    public void Train_AdversarialOutOfRange_IsOneLineUserError(string option, string value)
+    {
+        var (code, _, _, error) = Run("train", "--data", "demo", "--adversarial", "fgsm", option, value);
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.StartsWith("error: --adv-eps", Assert.Single(error.Trim().Split('\n')));
+    }
+
+    [Fact]
     public void Train_OnDemoData_SavesParametersAndLog()
     {
         var outPath = Path.Combine(_dir, "model.gntp");

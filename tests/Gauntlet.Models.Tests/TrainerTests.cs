@@ -1,4 +1,5 @@
 using Gauntlet.Data;
+using Gauntlet.Tensors;
 using Xunit.Abstractions;
 
 namespace Gauntlet.Models.Tests;
@@ -21,6 +22,50 @@ public class TrainerTests(ITestOutputHelper output)
         output.WriteLine($"cnn-small, 1 epoch on 20,000 images: train loss {log[0].TrainLoss:F4}, test accuracy {accuracy:P2}, {log[0].Seconds:F1} s");
         Assert.True(accuracy >= RequiredTestAccuracy, $"test accuracy {accuracy:P2} is below the stated {RequiredTestAccuracy:P0}");
         Assert.True(log[0].TrainLoss < 0.8, $"train loss {log[0].TrainLoss:F3} did not fall below 0.8");
+    }
+
+    [Fact]
+    public void AdversarialPerturb_StaysInTheBallAndDomain_AndKeepsTheCleanShare()
+    {
+        var data = FashionMnist.LoadEmbeddedDemo().Take(10);
+        var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 2);
+        var settings = new AdversarialTraining(AdversarialMethod.Pgd, 0.05f, Steps: 3, Fraction: 0.5f);
+        var perturbed = Trainer.Perturb(model, data.Images, data.Labels, settings, new Rng(0)).ToArray();
+        var clean = data.Images.ToArray();
+        for (var j = 0; j < clean.Length; j++)
+        {
+            Assert.InRange(perturbed[j], 0f, 1f);
+            Assert.True(Math.Abs(perturbed[j] - clean[j]) <= 0.05f + 1e-6f);
+        }
+
+        Assert.Equal(clean[(5 * 784)..], perturbed[(5 * 784)..]);
+        Assert.NotEqual(clean[..(5 * 784)], perturbed[..(5 * 784)]);
+    }
+
+    [Fact]
+    public void AdversarialTraining_RejectsOutOfRangeSettings()
+    {
+        var data = FashionMnist.LoadEmbeddedDemo().Take(8);
+        var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 2);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, data, null, new TrainingOptions(Epochs: 1, Adversarial: new AdversarialTraining(Epsilon: -0.1f))));
+        Assert.Contains("adversarial training", ex.Message);
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(model, data, null, new TrainingOptions(Epochs: 1, Adversarial: new AdversarialTraining(Fraction: 0f))));
+    }
+
+    [Fact]
+    public void AdversarialTraining_ChangesWhatTheModelLearns_Reproducibly()
+    {
+        var data = FashionMnist.LoadEmbeddedDemo().Take(128);
+        double Run(AdversarialTraining? adversarial)
+        {
+            var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 5);
+            return Trainer.Fit(model, data, null, new TrainingOptions(Epochs: 1, BatchSize: 32, Seed: 9, Adversarial: adversarial))[^1].TrainLoss;
+        }
+
+        var pgd = new AdversarialTraining(AdversarialMethod.Pgd, 0.1f, Steps: 2);
+        Assert.Equal(Run(pgd), Run(pgd));
+        Assert.True(Run(pgd) > Run(null), "adversarial batches should be harder to fit than clean ones");
+        Assert.True(Run(new AdversarialTraining(AdversarialMethod.Fgsm, 0.1f)) > Run(null));
     }
 
     [Fact]

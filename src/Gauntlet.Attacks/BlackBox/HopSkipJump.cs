@@ -81,10 +81,13 @@ public sealed class HopSkipJump : EvasionAttack
     public override Norm Norm { get; }
 
     /// <inheritdoc />
-    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng) => Generate(classifier, x, goal, rng, new long[x.Dim(0)]);
+
+    /// <inheritdoc />
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
     {
         var linf = Norm == Norm.Linf;
-        var state = new State(classifier, x, goal, BlackBoxQueries.AttackBudget(MaxQueries), linf);
+        var state = new State(classifier, x, goal, BlackBoxQueries.AttackBudget(MaxQueries), linf, sampleQueries);
         var n = state.N;
         var d = state.D;
         var range = classifier.InputRange;
@@ -407,7 +410,7 @@ public sealed class HopSkipJump : EvasionAttack
     }
 
     /// <summary>Per-sample query accounting, distances in the attack's norm, and label-only decisions.</summary>
-    private sealed class State(IClassifier classifier, Tensor x, AttackGoal goal, int budget, bool linf)
+    private sealed class State(IClassifier classifier, Tensor x, AttackGoal goal, int budget, bool linf, long[] sampleQueries)
     {
         private readonly int[] _used = new int[x.Dim(0)];
 
@@ -447,6 +450,7 @@ public sealed class HopSkipJump : EvasionAttack
             for (var a = 0; a < owners.Length; a++)
             {
                 _used[owners[a]]++;
+                sampleQueries[owners[a]]++;
                 labels[a] = BlackBoxQueries.ArgMax(z.AsSpan(a * k, k));
             }
 

@@ -94,7 +94,10 @@ public sealed class RandomNoise : EvasionAttack
     }
 
     /// <inheritdoc />
-    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng) => Generate(classifier, x, goal, rng, new long[x.Dim(0)]);
+
+    /// <inheritdoc />
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
     {
         var n = x.Dim(0);
         var d = x.Size / Math.Max(n, 1);
@@ -122,6 +125,7 @@ public sealed class RandomNoise : EvasionAttack
             for (var a = 0; a < active.Length; a++)
             {
                 var i = active[a];
+                sampleQueries[i]++;
                 var m = BlackBoxQueries.Margin(z.AsSpan(a * k, k), goal.LossLabels[i], goal.IsTargeted);
                 if (m < bestMargin[i])
                 {

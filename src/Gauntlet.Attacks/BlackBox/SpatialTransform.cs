@@ -104,7 +104,10 @@ public sealed class SpatialTransform : EvasionAttack
     }
 
     /// <inheritdoc />
-    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng) => Generate(classifier, x, goal, rng, new long[x.Dim(0)]);
+
+    /// <inheritdoc />
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
     {
         var (c, h, w) = BlackBoxQueries.ImageDims(classifier, Name);
         var n = x.Dim(0);
@@ -134,6 +137,7 @@ public sealed class SpatialTransform : EvasionAttack
             for (var a = 0; a < active.Length; a++)
             {
                 var i = active[a];
+                sampleQueries[i]++;
                 var m = BlackBoxQueries.Margin(z.AsSpan(a * k, k), goal.LossLabels[i], goal.IsTargeted);
                 if (m < bestMargin[i])
                 {

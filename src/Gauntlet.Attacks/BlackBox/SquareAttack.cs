@@ -84,7 +84,10 @@ public sealed class SquareAttack : EvasionAttack
     }
 
     /// <inheritdoc />
-    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng) => Generate(classifier, x, goal, rng, new long[x.Dim(0)]);
+
+    /// <inheritdoc />
+    protected override Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng, long[] sampleQueries)
     {
         var (c, h, w) = BlackBoxQueries.ImageDims(classifier, Name);
         var n = x.Dim(0);
@@ -150,6 +153,11 @@ public sealed class SquareAttack : EvasionAttack
                     candidates.AsSpan(a * d, d).CopyTo(best.AsSpan(i * d, d));
                 }
             }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            sampleQueries[i] += used[i];
         }
 
         return Tensor.FromArray(best, x.Shape);

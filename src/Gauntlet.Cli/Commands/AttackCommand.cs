@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Evasion;
+using Gauntlet.Attacks.Universal;
+using Gauntlet.Data;
+using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Spectre.Console;
 
@@ -11,18 +14,18 @@ namespace Gauntlet.Cli.Commands;
 /// <summary><c>gauntlet attack</c>: runs one evasion attack over a data set and reports robustness.</summary>
 internal static class AttackCommand
 {
-    public static readonly string[] AttackNames = ["fgsm", "bim", "pgd", "mi-fgsm", "deepfool", "cw", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack", "square", "hopskipjump", "gaussian-noise", "uniform-noise", "salt-and-pepper", "spatial"];
+    public static readonly string[] AttackNames = ["fgsm", "bim", "pgd", "mi-fgsm", "deepfool", "cw", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack", "square", "hopskipjump", "gaussian-noise", "uniform-noise", "salt-and-pepper", "spatial", "patch"];
 
     public static Command Create(IAnsiConsole console)
     {
         var model = new ModelArguments();
         var attack = new Option<string>("--attack") { Description = $"Attack: {string.Join(", ", AttackNames)}.", DefaultValueFactory = _ => "pgd" };
         attack.AcceptOnlyFromAmong(AttackNames);
-        var norm = new Option<string>("--norm") { Description = "linf or l2 (cw is always l2).", DefaultValueFactory = _ => "linf" };
+        var norm = new Option<string?>("--norm") { Description = "linf or l2 (default linf; cw is l2 only)." };
         norm.AcceptOnlyFromAmong("linf", "l2");
-        var eps = new Option<float>("--eps") { Description = "Perturbation budget ε in the input domain (ignored by the minimum-norm attacks deepfool and cw).", DefaultValueFactory = _ => 0.1f };
-        var steps = new Option<int>("--steps") { Description = "Iterations for iterative attacks.", DefaultValueFactory = _ => 20 };
-        var stepSize = new Option<float?>("--step-size") { Description = "Step size α (default ε/4)." };
+        var eps = new Option<float>("--eps") { Description = "Perturbation budget ε in the input domain (ignored by the minimum-norm attacks deepfool and cw, and by patch).", DefaultValueFactory = _ => 0.1f };
+        var steps = new Option<int>("--steps") { Description = "Iterations for iterative attacks (patch: training epochs).", DefaultValueFactory = _ => 20 };
+        var stepSize = new Option<float?>("--step-size") { Description = "Step size α (default ε/4; patch: 0.05)." };
         var restarts = new Option<int>("--restarts") { Description = "Random restarts (pgd, apgd).", DefaultValueFactory = _ => 1 };
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
@@ -33,9 +36,13 @@ internal static class AttackCommand
         var maxQueries = new Option<int>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump); trials for the noise baselines are --steps.", DefaultValueFactory = _ => 1000 };
         var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
-        var command = new Command("attack", "Run an evasion attack on a model over a data set and report clean and robust accuracy.")
+        var saveExamples = new Option<string?>("--save-examples") { Description = "Write PNGs of the first --examples attacked images (clean, adversarial, amplified perturbation) and an index.json to this folder." };
+        var examples = new Option<int>("--examples") { Description = "How many images --save-examples writes.", DefaultValueFactory = _ => 16 };
+        var patchSize = new Option<float>("--patch-size") { Description = "patch: the patch's area as a fraction of the image (side = round(√(F·H·W))).", DefaultValueFactory = _ => 0.1f };
+        var patchTarget = new Option<int?>("--patch-target") { Description = "patch: train a targeted patch towards this class (default: untargeted)." };
+        var command = new Command("attack", "Run an evasion attack (or train and score a universal patch) on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list, maxQueries,
+            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -60,26 +67,74 @@ internal static class AttackCommand
                 throw new UserInputException($"--eps, --steps, --batch and --restarts must be positive (got {epsilon}, {iterations}, {batchSize}, {parse.GetValue(restarts)}).");
             }
 
-            var chosenNorm = parse.GetValue(norm) == "l2" ? Norm.L2 : Norm.Linf;
+            var attackName = parse.GetValue(attack)!;
+            if (parse.GetValue(examples) < 1)
+            {
+                throw new UserInputException($"--examples must be positive (got {parse.GetValue(examples)}).");
+            }
+
+            if (parse.GetValue(stepSize) is { } given && !(given > 0f))
+            {
+                throw new UserInputException($"--step-size must be positive (got {given}).");
+            }
+
+            var normText = parse.GetValue(norm);
+            if (attackName == "cw" && normText == "linf")
+            {
+                throw new UserInputException("--attack cw supports --norm l2 only.");
+            }
+
+            var chosenNorm = normText == "l2" || attackName == "cw" ? Norm.L2 : Norm.Linf;
+            if (attackName == "patch")
+            {
+                return RunPatch(console, parse, model, new PatchArguments(
+                    parse.GetValue(data)!, parse.GetValue(labels), parse.GetValue(limit), parse.GetValue(patchSize), parse.GetValue(patchTarget),
+                    iterations, parse.GetValue(stepSize) ?? 0.05f, batchSize, parse.GetValue(seed), parse.GetValue(targeted), normText,
+                    parse.GetValue(json), parse.GetValue(saveExamples), parse.GetValue(examples)));
+            }
+
             var alpha = parse.GetValue(stepSize) ?? epsilon / 4f;
             if (parse.GetValue(maxQueries) < 3)
             {
                 throw new UserInputException($"--max-queries must be at least 3 (two are spent on the clean and final predictions); got {parse.GetValue(maxQueries)}.");
             }
 
-            var evasion = Build(parse.GetValue(attack)!, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts), parse.GetValue(maxQueries));
+            if (attackName == "salt-and-pepper" && epsilon > 1f)
+            {
+                throw new UserInputException($"--eps {epsilon} for salt-and-pepper is the fraction of pixels changed; expected a value in (0, 1].");
+            }
+
+            var evasion = Build(attackName, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts), parse.GetValue(maxQueries));
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var range = classifier.InputRange;
-            if (evasion.Norm == Norm.Linf && epsilon > range.Max - range.Min)
+            var width = range.Max - range.Min;
+            if (evasion.Norm == Norm.Linf && epsilon > width)
             {
                 throw new UserInputException($"--eps {epsilon} exceeds the width of the input domain [{range.Min}, {range.Max}]; every input would be reachable.");
+            }
+
+            var diameter = width * Math.Sqrt(classifier.SampleShape.Size);
+            if (evasion.Norm == Norm.L2 && epsilon > diameter)
+            {
+                throw new UserInputException($"--eps {epsilon} exceeds the L2 diameter {diameter.ToString("G4", CultureInfo.InvariantCulture)} of the input domain [{range.Min}, {range.Max}]^{classifier.SampleShape.Size}; every input would be reachable.");
+            }
+
+            var examplesFolder = parse.GetValue(saveExamples);
+            if (examplesFolder is not null)
+            {
+                RequireImages(set, "--save-examples");
             }
 
             var isTargeted = parse.GetValue(targeted);
             if (isTargeted && !evasion.SupportsTargeted)
             {
                 throw new UserInputException($"--attack {evasion.Name} is untargeted only; drop --targeted.");
+            }
+
+            if (isTargeted && loaded.ClassCount < 2)
+            {
+                throw new UserInputException($"--targeted needs a model with at least 2 classes; {loaded.Path} has {loaded.ClassCount}.");
             }
 
             var results = new List<(AttackResult Result, int[] Labels)>();
@@ -107,8 +162,15 @@ internal static class AttackCommand
             table.AddRow("mean confidence drop", summary.ConfidenceDrop.ToString("F4", CultureInfo.InvariantCulture));
             table.AddRow("median L2 / L∞ (successful)", $"{summary.MedianL2.ToString("G4", CultureInfo.InvariantCulture)} / {summary.MedianLinf.ToString("G4", CultureInfo.InvariantCulture)}");
             table.AddRow("queries", summary.Queries.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("queries per sample (mean / max)", $"{summary.MeanSampleQueries.ToString("F1", CultureInfo.InvariantCulture)} / {summary.MaxSampleQueries.ToString(CultureInfo.InvariantCulture)}");
             table.AddRow("seconds", summary.Seconds.ToString("F1", CultureInfo.InvariantCulture));
             console.Write(table);
+            if (examplesFolder is not null)
+            {
+                SaveExamples(examplesFolder, parse.GetValue(examples), evasion.Name, results, set.Images, range);
+                console.MarkupLine($"wrote examples to [green]{Markup.Escape(examplesFolder)}[/]");
+            }
+
             if (parse.GetValue(json) is { } path)
             {
                 JsonFile.Write(path, new
@@ -136,7 +198,9 @@ internal static class AttackCommand
                     mean_confidence_drop = summary.ConfidenceDrop,
                     perturbation = new { l0 = summary.MedianL0, l2 = summary.MedianL2, linf = summary.MedianLinf },
                     queries = summary.Queries,
+                    queries_per_sample = new { mean = summary.MeanSampleQueries, median = summary.MedianSampleQueries, max = summary.MaxSampleQueries },
                     seconds = summary.Seconds,
+                    samples = PerSample(results),
                 });
                 console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
             }
@@ -184,9 +248,158 @@ internal static class AttackCommand
         ("uniform-noise", "linf, l2", "yes", "--eps --steps (trials)", "Uniform noise scaled to the budget."),
         ("salt-and-pepper", "l0", "yes", "--eps (fraction of pixels) --steps (trials)", "Pixels set to the domain's min or max."),
         ("spatial", "-", "yes", "(fixed grid)", "Rotations ±30° in 10° steps × translations of -3, 0, 3 pixels; first that fools the model."),
+        ("patch", "(area)", "--patch-target", "--patch-size --steps (epochs) --step-size --patch-target --seed", "Universal adversarial patch trained on the first half of the images at random positions and scales, scored on the held-out second half; Brown et al. 2017."),
     ];
 
-    private static (double CleanAccuracy, double RobustAccuracy, double SuccessRate, double ConfidenceDrop, double MedianL0, double MedianL2, double MedianLinf, long Queries, double Seconds) Summarise(
+    private sealed record PatchArguments(
+        string Data, string? Labels, int? Limit, float Size, int? Target, int Epochs, float StepSize, int Batch, int Seed, bool Targeted, string? Norm,
+        string? Json, string? Examples, int ExampleCount);
+
+    // The patch is trained on the first half of the images and scored on the second, with fresh placements.
+    private static int RunPatch(IAnsiConsole console, ParseResult parse, ModelArguments model, PatchArguments a)
+    {
+        if (a.Targeted)
+        {
+            throw new UserInputException("--attack patch: use --patch-target K for a targeted patch, not --targeted.");
+        }
+
+        if (a.Norm is not null)
+        {
+            throw new UserInputException("--attack patch is not norm-bounded (its budget is --patch-size); drop --norm.");
+        }
+
+        if (!(a.Size > 0f && a.Size <= 1f))
+        {
+            throw new UserInputException($"--patch-size {a.Size} is the patch's share of the image area; expected a value in (0, 1].");
+        }
+
+        var set = DataArguments.LoadEvaluation(a.Data, a.Limit, a.Labels);
+        RequireImages(set, "--attack patch");
+        if (set.Count < 2)
+        {
+            throw new UserInputException($"--attack patch needs at least 2 images (half to train the patch, half to score it); {set.Source} gives {set.Count}.");
+        }
+
+        var (loaded, classifier) = model.Load(parse, set);
+        if (a.Target is { } t && (t < 0 || t >= loaded.ClassCount))
+        {
+            throw new UserInputException($"--patch-target {t} is outside the model's {loaded.ClassCount} classes (0..{loaded.ClassCount - 1}).");
+        }
+
+        var (h, w) = (set.Images.Dim(2), set.Images.Dim(3));
+        var side = Math.Clamp((int)Math.Round(Math.Sqrt(a.Size * h * w)), 1, Math.Min(h, w));
+        var options = new PatchOptions(Size: side, MinScale: 0.9f, MaxScale: 1.1f, Epochs: a.Epochs, BatchSize: a.Batch, StepSize: a.StepSize, TargetClass: a.Target);
+        var trainCount = (set.Count + 1) / 2;
+        var train = set.Take(trainCount);
+        var heldOut = set.Select([.. Enumerable.Range(trainCount, set.Count - trainCount)]);
+        var clock = Stopwatch.StartNew();
+        var startQueries = classifier.QueryCount;
+        Tensor patch = null!;
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+        {
+            var task = ctx.AddTask($"patch {side}×{side} on {train.Count} images", maxValue: a.Epochs);
+            patch = AdversarialPatch.Train(classifier, train.Images, train.Labels, options, a.Seed, new SynchronousProgress<int>(e => task.Value = e));
+        });
+
+        var evaluationSeed = a.Seed + 1;
+        var evaluation = AdversarialPatch.Evaluate(classifier, patch, heldOut.Images, heldOut.Labels, options, evaluationSeed);
+        var patched = AdversarialPatch.Apply(heldOut.Images, patch, options, evaluationSeed);
+        Tensor cleanLogits, patchedLogits;
+        using (Gauntlet.Tensors.Autograd.GradMode.NoGrad())
+        {
+            cleanLogits = classifier.Predict(heldOut.Images);
+            patchedLogits = classifier.Predict(patched);
+        }
+
+        var cleanPred = Ops.ArgMax(cleanLogits, 1);
+        var patchedPred = Ops.ArgMax(patchedLogits, 1);
+        var cleanAccuracy = cleanPred.Where((p, i) => p == heldOut.Labels[i]).Count() / (double)heldOut.Count;
+        var patchedAccuracy = patchedPred.Where((p, i) => p == heldOut.Labels[i]).Count() / (double)heldOut.Count;
+        var queries = classifier.QueryCount - startQueries;
+        var seconds = clock.Elapsed.TotalSeconds;
+        var table = new Table().AddColumns("metric", "value").HideHeaders();
+        table.AddRow("attack", Markup.Escape($"patch {side}×{side} ({(side * side / (double)(h * w)).ToString("P1", CultureInfo.InvariantCulture)} of the image), {(a.Target is { } target ? $"targeted at class {target}" : "untargeted")}"));
+        table.AddRow("model", Markup.Escape($"{loaded.Path} ({loaded.Architecture})"));
+        table.AddRow("images", $"{train.Count} to train, {heldOut.Count} held out");
+        table.AddRow("held-out clean accuracy", cleanAccuracy.ToString("P2", CultureInfo.InvariantCulture));
+        table.AddRow("held-out accuracy with the patch", patchedAccuracy.ToString("P2", CultureInfo.InvariantCulture));
+        table.AddRow("patch success rate", $"{evaluation.SuccessRate.ToString("P2", CultureInfo.InvariantCulture)} of {evaluation.Eligible} {(a.Target is null ? "initially correct" : "not already of the target class")}");
+        table.AddRow("queries", queries.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("seconds", seconds.ToString("F1", CultureInfo.InvariantCulture));
+        console.Write(table);
+        if (a.Examples is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            var range = classifier.InputRange;
+            var patchShown = Ops.Map(patch, v => (v - range.Min) / (range.Max - range.Min));
+            PngWriter.Write(Path.Combine(folder, "patch.png"), patchShown);
+            var per = heldOut.Images.Size / heldOut.Count;
+            var sampleShape = heldOut.Images.Shape.Dims[1..].ToArray();
+            var cleanProbabilities = Ops.Softmax(cleanLogits, 1);
+            var patchedProbabilities = Ops.Softmax(patchedLogits, 1);
+            var entries = new List<object>();
+            for (var i = 0; i < Math.Min(a.ExampleCount, heldOut.Count); i++)
+            {
+                var original = Tensor.FromArray(heldOut.Images.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
+                var withPatch = Tensor.FromArray(patched.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
+                var entry = WriteTriple(folder, (trainCount + i).ToString("D4", CultureInfo.InvariantCulture), original, withPatch, range);
+                entries.Add(new
+                {
+                    index = trainCount + i,
+                    label = heldOut.Labels[i],
+                    clean_prediction = cleanPred[i],
+                    clean_confidence = cleanProbabilities[i, cleanPred[i]],
+                    adversarial_prediction = patchedPred[i],
+                    adversarial_confidence = patchedProbabilities[i, patchedPred[i]],
+                    clean = entry.Clean,
+                    adversarial = entry.Adversarial,
+                    perturbation = entry.Perturbation,
+                    perturbation_scale = entry.Scale,
+                });
+            }
+
+            JsonFile.Write(Path.Combine(folder, "index.json"), new { schema_version = 1, attack = "patch", patch = "patch.png", examples = entries });
+            console.MarkupLine($"wrote examples to [green]{Markup.Escape(folder)}[/]");
+        }
+
+        if (a.Json is { } path)
+        {
+            JsonFile.Write(path, new
+            {
+                schema_version = 1,
+                tool_version = CliApp.Version,
+                model = loaded.Path,
+                data = set.Source,
+                attack = "patch",
+                @params = new
+                {
+                    patch_size = a.Size,
+                    side,
+                    min_scale = options.MinScale,
+                    max_scale = options.MaxScale,
+                    epochs = a.Epochs,
+                    step_size = a.StepSize,
+                    target = a.Target,
+                    batch = a.Batch,
+                },
+                seed = a.Seed,
+                n = set.Count,
+                train_images = train.Count,
+                held_out = heldOut.Count,
+                clean_accuracy = cleanAccuracy,
+                robust_accuracy = patchedAccuracy,
+                attack_success_rate = evaluation.SuccessRate,
+                eligible = evaluation.Eligible,
+                queries,
+                seconds,
+            });
+            console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+        }
+
+        return CliApp.ExitOk;
+    }
+
+    private static (double CleanAccuracy, double RobustAccuracy, double SuccessRate, double ConfidenceDrop, double MedianL0, double MedianL2, double MedianLinf, long Queries, double MeanSampleQueries, long MedianSampleQueries, long MaxSampleQueries, double Seconds) Summarise(
         List<(AttackResult Result, int[] Labels)> results, int total, double seconds)
     {
         var clean = 0;
@@ -197,9 +410,11 @@ internal static class AttackCommand
         var l2 = new List<float>();
         var linf = new List<float>();
         long queries = 0;
+        var perSample = new List<long>();
         foreach (var (r, y) in results)
         {
             queries += r.Queries;
+            perSample.AddRange(r.SampleQueries);
             for (var i = 0; i < y.Length; i++)
             {
                 var correct = r.OriginalPrediction[i] == y[i];
@@ -217,6 +432,109 @@ internal static class AttackCommand
         }
 
         static double Median(List<float> v) => v.Count == 0 ? 0 : v.Order().ElementAt(v.Count / 2);
-        return (clean / (double)total, robust / (double)total, clean == 0 ? 0 : broken / (double)clean, drop / total, Median(l0), Median(l2), Median(linf), queries, seconds);
+        perSample.Sort();
+        return (clean / (double)total, robust / (double)total, clean == 0 ? 0 : broken / (double)clean, drop / total, Median(l0), Median(l2), Median(linf), queries,
+            perSample.Count == 0 ? 0 : perSample.Average(), perSample.Count == 0 ? 0 : perSample[perSample.Count / 2], perSample.Count == 0 ? 0 : perSample[^1], seconds);
+    }
+
+    private static IEnumerable<object> PerSample(List<(AttackResult Result, int[] Labels)> results)
+    {
+        var index = 0;
+        foreach (var (r, y) in results)
+        {
+            for (var i = 0; i < y.Length; i++, index++)
+            {
+                yield return new
+                {
+                    index,
+                    label = y[i],
+                    clean_prediction = r.OriginalPrediction[i],
+                    adversarial_prediction = r.AdversarialPrediction[i],
+                    success = r.Success[i],
+                    queries = r.SampleQueries[i],
+                    l2 = r.L2[i],
+                    linf = r.Linf[i],
+                };
+            }
+        }
+    }
+
+    private static void RequireImages(LabeledImages set, string option)
+    {
+        var dims = set.Images.Shape.Dims[1..].ToArray();
+        if (dims.Length != 3 || dims[0] is not (1 or 3))
+        {
+            throw new UserInputException($"{option} needs gray or RGB images [C, H, W] with C = 1 or 3; {set.Source} has samples [{string.Join(", ", dims)}].");
+        }
+    }
+
+    // Writes NNNN_clean.png, NNNN_adversarial.png and NNNN_perturbation.png (0.5 + δ scaled so the
+    // largest |δ| reaches 0 or 1) for the first images, then index.json describing them.
+    private static void SaveExamples(string folder, int count, string attackName, List<(AttackResult Result, int[] Labels)> results, Tensor images, InputRange range)
+    {
+        Directory.CreateDirectory(folder);
+        var entries = new List<object>();
+        var index = 0;
+        foreach (var (r, y) in results)
+        {
+            var per = r.Adversarial.Size / y.Length;
+            for (var i = 0; i < y.Length && index < count; i++, index++)
+            {
+                var sampleShape = r.Adversarial.Shape.Dims[1..].ToArray();
+                var adversarial = Tensor.FromArray(r.Adversarial.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
+                var original = Tensor.FromArray(images.ReadOnlySpan.Slice(index * per, per).ToArray(), sampleShape);
+                var entry = WriteTriple(folder, index.ToString("D4", CultureInfo.InvariantCulture), original, adversarial, range);
+                entries.Add(new
+                {
+                    index,
+                    label = y[i],
+                    clean_prediction = r.OriginalPrediction[i],
+                    clean_confidence = r.OriginalConfidence[i],
+                    adversarial_prediction = r.AdversarialPrediction[i],
+                    adversarial_confidence = r.AdversarialConfidence[i],
+                    success = r.Success[i],
+                    queries = r.SampleQueries[i],
+                    l0 = r.L0[i],
+                    l2 = r.L2[i],
+                    linf = r.Linf[i],
+                    clean = entry.Clean,
+                    adversarial = entry.Adversarial,
+                    perturbation = entry.Perturbation,
+                    perturbation_scale = entry.Scale,
+                });
+            }
+        }
+
+        JsonFile.Write(Path.Combine(folder, "index.json"), new { schema_version = 1, attack = attackName, examples = entries });
+    }
+
+    // Images are shown over the input domain: min → black, max → white.
+    private static (string Clean, string Adversarial, string Perturbation, float Scale) WriteTriple(string folder, string stem, Tensor clean, Tensor adversarial, InputRange range)
+    {
+        var c = clean.ReadOnlySpan;
+        var a = adversarial.ReadOnlySpan;
+        var largest = 0f;
+        for (var j = 0; j < c.Length; j++)
+        {
+            largest = Math.Max(largest, Math.Abs(a[j] - c[j]));
+        }
+
+        var scale = largest > 0f ? 0.5f / largest : 0f;
+        var width = range.Max - range.Min;
+        var shown = new float[c.Length];
+        var cleanShown = new float[c.Length];
+        var adversarialShown = new float[c.Length];
+        for (var j = 0; j < c.Length; j++)
+        {
+            shown[j] = 0.5f + ((a[j] - c[j]) * scale);
+            cleanShown[j] = (c[j] - range.Min) / width;
+            adversarialShown[j] = (a[j] - range.Min) / width;
+        }
+
+        var names = ($"{stem}_clean.png", $"{stem}_adversarial.png", $"{stem}_perturbation.png");
+        PngWriter.Write(Path.Combine(folder, names.Item1), Tensor.FromArray(cleanShown, clean.Shape));
+        PngWriter.Write(Path.Combine(folder, names.Item2), Tensor.FromArray(adversarialShown, clean.Shape));
+        PngWriter.Write(Path.Combine(folder, names.Item3), Tensor.FromArray(shown, clean.Shape));
+        return (names.Item1, names.Item2, names.Item3, scale);
     }
 }

@@ -21,11 +21,17 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
+        var adversarial = new Option<string?>("--adversarial") { Description = "Adversarial training: pgd (Madry et al.: L∞ PGD from a random start) or fgsm; examples are generated against the current model in evaluation mode." };
+        adversarial.AcceptOnlyFromAmong("pgd", "fgsm");
+        var advEps = new Option<float>("--adv-eps") { Description = "L∞ budget ε of the training attack.", DefaultValueFactory = _ => 0.1f };
+        var advSteps = new Option<int>("--adv-steps") { Description = "PGD steps of the training attack.", DefaultValueFactory = _ => 7 };
+        var advStepSize = new Option<float?>("--adv-step-size") { Description = "PGD step size (default 2.5·ε/steps)." };
+        var advFraction = new Option<float>("--adv-fraction") { Description = "Share of each batch replaced by adversarial examples (1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", DefaultValueFactory = _ => 1f };
         var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
 
-        var command = new Command("train", "Train a built-in architecture on an image data set and report test accuracy.")
+        var command = new Command("train", "Train a built-in architecture on an image data set (optionally adversarially: --adversarial pgd) and report test accuracy.")
         {
-            arch, data, labels, epochs, batch, lr, seed, limit, outPath,
+            arch, data, labels, epochs, batch, lr, seed, limit, outPath, adversarial, advEps, advSteps, advStepSize, advFraction,
         };
         command.SetAction(parse =>
         {
@@ -35,9 +41,36 @@ internal static class TrainCommand
                 throw new UserInputException($"--epochs, --batch and --lr must be positive (got {options.Epochs}, {options.BatchSize}, {options.LearningRate}).");
             }
 
+            if (parse.GetValue(adversarial) is { } method)
+            {
+                var settings = new AdversarialTraining(method == "fgsm" ? AdversarialMethod.Fgsm : AdversarialMethod.Pgd, parse.GetValue(advEps), parse.GetValue(advSteps), parse.GetValue(advStepSize), parse.GetValue(advFraction));
+                if (!(settings.Epsilon > 0f && settings.Epsilon <= 1f) || settings.Steps < 1 || !(settings.EffectiveStepSize > 0f) || !(settings.Fraction > 0f && settings.Fraction <= 1f))
+                {
+                    throw new UserInputException($"--adv-eps must be in (0, 1], --adv-steps and --adv-step-size positive, --adv-fraction in (0, 1] (got {settings.Epsilon}, {settings.Steps}, {settings.EffectiveStepSize}, {settings.Fraction}).");
+                }
+
+                options = options with { Adversarial = settings };
+            }
+
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            if (options.Adversarial is not null)
+            {
+                foreach (var v in train.Images.ReadOnlySpan)
+                {
+                    if (!(v >= 0f && v <= 1f))
+                    {
+                        throw new UserInputException($"--adversarial: {train.Source} has pixel value {v}; adversarial training assumes inputs in [0, 1].");
+                    }
+                }
+            }
+
             var model = ModelZoo.Create(parse.GetValue(arch)!, train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3), train.ClassCount, options.Seed);
             console.MarkupLine($"[bold]gauntlet train[/] {parse.GetValue(arch)} · {model.ParameterCount():N0} parameters · train {train.Count:N0} images ({Markup.Escape(train.Source)}) · test {test.Count:N0} · seed {options.Seed}");
+            if (options.Adversarial is { } adv)
+            {
+                console.MarkupLine(Markup.Escape($"adversarial training: {adv.Method.ToString().ToLowerInvariant()} ε {adv.Epsilon.ToString(CultureInfo.InvariantCulture)}, {(adv.Method == AdversarialMethod.Pgd ? $"{adv.Steps} steps of {adv.EffectiveStepSize.ToString("G3", CultureInfo.InvariantCulture)}, " : "")}{adv.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of each batch; train acc is on the adversarial batches"));
+            }
+
 
             var results = new List<EpochResult>();
             console.Progress()
@@ -125,6 +158,15 @@ internal static class TrainCommand
             batch_size = options.BatchSize,
             learning_rate = options.LearningRate,
             optimizer = options.Optimizer,
+            adversarial = options.Adversarial is { } a ? new
+            {
+                method = a.Method.ToString().ToLowerInvariant(),
+                epsilon = a.Epsilon,
+                steps = a.Method == AdversarialMethod.Pgd ? a.Steps : 1,
+                step_size = a.EffectiveStepSize,
+                fraction = a.Fraction,
+                generated_in = "eval mode",
+            } : null,
             epochs_log = results.Select(r => new
             {
                 epoch = r.Epoch,
