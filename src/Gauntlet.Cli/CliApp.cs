@@ -61,7 +61,8 @@ public static class CliApp
         var errorWriter = configuration.Error;
         try
         {
-            var parsed = root.Parse(args);
+            // A bare `gauntlet` shows what it can do rather than an error.
+            var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
             if (parsed.Errors.Count > 0)
             {
                 // One line, like every other user error: the parser's messages can span lines (a list of allowed values).
