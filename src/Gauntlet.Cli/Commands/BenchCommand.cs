@@ -149,7 +149,10 @@ internal static class BenchCommand
         {
             foreach (var x in batches)
             {
-                _ = model.Forward(x);
+                using (TensorScope.Begin())
+                {
+                    _ = model.Forward(x);
+                }
             }
         }
 
@@ -179,16 +182,20 @@ internal static class BenchCommand
     internal static void PgdStep(Sequential model, Tensor x0, Tensor x, int[] labels)
     {
         const float eps = 0.1f, step = 0.01f;
-        var xv = x.Detach().RequireGrad();
-        var loss = Losses.CrossEntropy(model.Forward(xv), labels);
-        var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
-        var xd = x.Span;
-        var od = x0.ReadOnlySpan;
-        for (var i = 0; i < xd.Length; i++)
+        // Intermediates come from the buffer pool and go back when the scope ends.
+        using (TensorScope.Begin())
         {
-            var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
-            v = Math.Clamp(v, od[i] - eps, od[i] + eps);
-            xd[i] = Math.Clamp(v, 0f, 1f);
+            var xv = x.Detach().RequireGrad();
+            var loss = Losses.CrossEntropy(model.Forward(xv), labels);
+            var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
+            var xd = x.Span;
+            var od = x0.ReadOnlySpan;
+            for (var i = 0; i < xd.Length; i++)
+            {
+                var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
+                v = Math.Clamp(v, od[i] - eps, od[i] + eps);
+                xd[i] = Math.Clamp(v, 0f, 1f);
+            }
         }
     }
 

@@ -33,13 +33,13 @@ public static partial class Ops
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dGeometry geometry)
     {
         var d = Conv2dDims("Conv2d", x.Shape, weight.Shape, bias?.Shape, geometry);
-        var y = Tensor.Zeros(new Shape(d.N, d.Cout, d.OH, d.OW));
+        var y = Tensor.AllocUninit(new Shape(d.N, d.Cout, d.OH, d.OW));
         Conv2dKernels.Forward(x.Data, weight.Data, bias?.Data, d, y.Data);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Autodiff.Record(y, "Conv2d", inputs, (g, needs) =>
         {
             var blocks = needs[1] ? Conv2dKernels.WeightBlocks(d.N) : 0;
-            var dx = needs[0] ? new float[x.Size] : null;
+            var dx = needs[0] ? Tensor.BufferUninit(x.Size) : null;
             var partials = Conv2dKernels.Backward(x.Data, weight.Data, g.Data, d, dx, blocks);
             var grads = new Tensor?[inputs.Length];
             if (dx is not null)
