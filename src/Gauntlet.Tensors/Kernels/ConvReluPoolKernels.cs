@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gauntlet.Tensors.Kernels;
 
@@ -49,30 +51,76 @@ internal static class ConvReluPoolKernels
                     }
 
                     var outBase = ((n * d.Cout) + co) * pooled;
-                    for (var i = 0; i < ph; i++)
-                    {
-                        var top = 2 * i * d.OW;
-                        var bottom = top + d.OW;
-                        for (var j = 0; j < pw; j++)
-                        {
-                            // Window taps in row-major order; the first maximum wins, a NaN propagates.
-                            var at = top + (2 * j);
-                            var best = plane[at];
-                            Take(plane, at + 1, ref best, ref at);
-                            Take(plane, bottom + (2 * j), ref best, ref at);
-                            Take(plane, bottom + (2 * j) + 1, ref best, ref at);
-                            var o = outBase + (i * pw) + j;
-                            var positive = best > 0f;
-                            y[o] = positive || float.IsNaN(best) ? best : 0f;
-                            if (argmax is not null)
-                            {
-                                argmax[o] = positive ? (co * d.P) + at : -1;
-                            }
-                        }
-                    }
+                    PoolPlane(plane, d.OW, ph, pw, y.AsSpan(outBase, pooled), argmax is null ? default : argmax.AsSpan(outBase, pooled), co * d.P);
                 }
             }
         });
+    }
+
+    // 2×2 stride-2 max pooling of one convolution-output plane followed by ReLU. Windows without a
+    // NaN take a branch-free AVX2 path (four windows per step); planes with a NaN take the exact
+    // scalar path (first maximum wins, a NaN propagates).
+    private static unsafe void PoolPlane(Span<float> plane, int ow, int ph, int pw, Span<float> y, Span<int> argmax, int indexBase)
+    {
+        var track = !argmax.IsEmpty;
+        var vector = Avx2.IsSupported && pw >= 4 && !float.IsNaN(TensorPrimitives.Sum(plane));
+        fixed (float* pp = plane, py = y)
+        fixed (int* pa = argmax)
+        {
+            for (var i = 0; i < ph; i++)
+            {
+                var top = 2 * i * ow;
+                var j = 0;
+                if (vector)
+                {
+                    var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                    var compact = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+                    var one = Vector256.Create(1);
+                    var below = Vector256.Create(ow);
+                    for (; j + 4 <= pw; j += 4)
+                    {
+                        // Even lanes hold a window's left taps; Permute swaps neighbours so they also see the right taps.
+                        var r0 = Avx.LoadVector256(pp + top + (2 * j));
+                        var r1 = Avx.LoadVector256(pp + top + ow + (2 * j));
+                        var s0 = Avx.Permute(r0, 0b10_11_00_01);
+                        var s1 = Avx.Permute(r1, 0b10_11_00_01);
+                        var right0 = Avx.CompareGreaterThan(s0, r0);
+                        var right1 = Avx.CompareGreaterThan(s1, r1);
+                        var m0 = Avx.BlendVariable(r0, s0, right0);
+                        var m1 = Avx.BlendVariable(r1, s1, right1);
+                        var lower = Avx.CompareGreaterThan(m1, m0);
+                        var m = Avx.BlendVariable(m0, m1, lower);
+                        var relu = Avx.Max(m, Vector256<float>.Zero);
+                        Sse.Store(py + (i * pw) + j, Avx2.PermuteVar8x32(relu, compact).GetLower());
+                        if (track)
+                        {
+                            var off0 = right0.AsInt32() & one;
+                            var off1 = (right1.AsInt32() & one) + below;
+                            var index = Vector256.Create(indexBase + top + (2 * j)) + lanes + Avx2.BlendVariable(off0, off1, lower.AsInt32());
+                            var positive = Avx.CompareGreaterThan(m, Vector256<float>.Zero).AsInt32();
+                            index = Avx2.BlendVariable(Vector256.Create(-1), index, positive);
+                            Sse2.Store(pa + (i * pw) + j, Avx2.PermuteVar8x32(index, compact).GetLower());
+                        }
+                    }
+                }
+
+                for (; j < pw; j++)
+                {
+                    // Window taps in row-major order; the first maximum wins, a NaN propagates.
+                    var at = top + (2 * j);
+                    var best = pp[at];
+                    Take(pp, at + 1, ref best, ref at);
+                    Take(pp, top + ow + (2 * j), ref best, ref at);
+                    Take(pp, top + ow + (2 * j) + 1, ref best, ref at);
+                    var positive = best > 0f;
+                    py[(i * pw) + j] = positive || float.IsNaN(best) ? best : 0f;
+                    if (track)
+                    {
+                        pa[(i * pw) + j] = positive ? indexBase + at : -1;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -137,7 +185,7 @@ internal static class ConvReluPoolKernels
         }
     }
 
-    private static void Take(Span<float> plane, int index, ref float best, ref int at)
+    private static unsafe void Take(float* plane, int index, ref float best, ref int at)
     {
         var v = plane[index];
         if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
