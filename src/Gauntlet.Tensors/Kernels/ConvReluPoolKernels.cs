@@ -23,39 +23,61 @@ internal static class ConvReluPoolKernels
     public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y, int[]? argmax)
     {
         int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
-        Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
+        var s = SamplesPerGemm(d);
+        var chunks = (d.N + s - 1) / s;
+        Parallelism.For(chunks, d.FlopsPerSample * s, (start, end) =>
         {
-            var col = d.IsPointwise ? Span<float>.Empty : Scratch.Get(0, d.K * d.P);
-            var conv = Scratch.Get(1, d.Cout * d.P);
-            for (var n = start; n < end; n++)
+            // Columns of s samples side by side ([K, s·P]) and their convolution outputs ([Cout, s·P]):
+            // one GEMM per chunk and group instead of one per sample when P is small.
+            var col = d.IsPointwise && s == 1 ? Span<float>.Empty : Scratch.Get(0, d.K * d.P * s);
+            var conv = Scratch.Get(1, d.Cout * d.P * s);
+            for (var chunk = start; chunk < end; chunk++)
             {
+                var first = chunk * s;
+                var count = Math.Min(s, d.N - first);
+                var width = count * d.P;
                 for (var g = 0; g < d.Groups; g++)
                 {
-                    var xs = x.AsSpan((n * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
-                    ReadOnlySpan<float> b = xs;
-                    if (!d.IsPointwise)
+                    ReadOnlySpan<float> b;
+                    if (d.IsPointwise && count == 1)
                     {
-                        Im2Col.Pack(xs, d, col);
-                        b = col;
+                        b = x.AsSpan((first * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
+                    }
+                    else
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            var xs = x.AsSpan(((first + i) * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
+                            Im2Col.Pack(xs, d, col[(i * d.P)..], width);
+                        }
+
+                        b = col[..(d.K * width)];
                     }
 
-                    Gemm.Multiply(false, false, d.CoutG, d.P, d.K, 1f, w.AsSpan(g * d.CoutG * d.K, d.CoutG * d.K), d.K, b, d.P, 0f, conv.Slice(g * d.CoutG * d.P, d.CoutG * d.P), d.P);
+                    Gemm.Multiply(false, false, d.CoutG, width, d.K, 1f, w.AsSpan(g * d.CoutG * d.K, d.CoutG * d.K), d.K, b, width, 0f, conv.Slice(g * d.CoutG * width, d.CoutG * width), width);
                 }
 
-                for (var co = 0; co < d.Cout; co++)
+                for (var i = 0; i < count; i++)
                 {
-                    var plane = conv.Slice(co * d.P, d.P);
-                    if (bias is not null)
+                    var n = first + i;
+                    for (var co = 0; co < d.Cout; co++)
                     {
-                        TensorPrimitives.Add(plane, bias[co], plane);
-                    }
+                        var plane = conv.Slice((co * width) + (i * d.P), d.P);
+                        if (bias is not null)
+                        {
+                            TensorPrimitives.Add(plane, bias[co], plane);
+                        }
 
-                    var outBase = ((n * d.Cout) + co) * pooled;
-                    PoolPlane(plane, d.OW, ph, pw, y.AsSpan(outBase, pooled), argmax is null ? default : argmax.AsSpan(outBase, pooled), co * d.P);
+                        var outBase = ((n * d.Cout) + co) * pooled;
+                        PoolPlane(plane, d.OW, ph, pw, y.AsSpan(outBase, pooled), argmax is null ? default : argmax.AsSpan(outBase, pooled), co * d.P);
+                    }
                 }
             }
         });
     }
+
+    /// <summary>Samples per GEMM: enough that the GEMM has about 512 columns (at least one).</summary>
+    private static int SamplesPerGemm(in ConvDims d) => Math.Clamp(512 / Math.Max(d.P, 1), 1, 8);
 
     // 2×2 stride-2 max pooling of one convolution-output plane followed by ReLU. Windows without a
     // NaN take a branch-free AVX2 path (four windows per step); planes with a NaN take the exact
@@ -130,27 +152,47 @@ internal static class ConvReluPoolKernels
     public static void BackwardData(float[] w, float[] gy, int[] argmax, ConvDims d, float[] dx)
     {
         var pooled = d.OH / 2 * (d.OW / 2);
-        Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
+        var s = SamplesPerGemm(d);
+        var chunks = (d.N + s - 1) / s;
+        Parallelism.For(chunks, d.FlopsPerSample * s, (start, end) =>
         {
-            var col = d.IsPointwise ? Span<float>.Empty : Scratch.Get(0, d.K * d.P);
-            var dy = Scratch.Get(1, d.Cout * d.P);
-            for (var n = start; n < end; n++)
+            var col = Scratch.Get(0, d.K * d.P * s);
+            var dy = Scratch.Get(1, d.Cout * d.P * s);
+            for (var chunk = start; chunk < end; chunk++)
             {
-                Scatter(gy, argmax, n, d.Cout * pooled, dy);
+                var first = chunk * s;
+                var count = Math.Min(s, d.N - first);
+                var width = count * d.P;
+
+                // ∂L/∂(conv output) of the chunk as [Cout, count·P], then one GEMM per group.
+                dy[..(d.Cout * width)].Clear();
+                for (var i = 0; i < count; i++)
+                {
+                    var perSample = d.Cout * pooled;
+                    var gs = gy.AsSpan((first + i) * perSample, perSample);
+                    var idx = argmax.AsSpan((first + i) * perSample, perSample);
+                    for (var q = 0; q < gs.Length; q++)
+                    {
+                        var at = idx[q];
+                        if (at >= 0)
+                        {
+                            // at = co·P + position within the plane.
+                            var co = at / d.P;
+                            dy[(co * width) + (i * d.P) + (at - (co * d.P))] += gs[q];
+                        }
+                    }
+                }
+
                 for (var g = 0; g < d.Groups; g++)
                 {
-                    var dys = dy.Slice(g * d.CoutG * d.P, d.CoutG * d.P);
+                    var dys = dy.Slice(g * d.CoutG * width, d.CoutG * width);
                     var wg = w.AsSpan(g * d.CoutG * d.K, d.CoutG * d.K);
-                    var dxs = dx.AsSpan((n * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
-                    if (d.IsPointwise)
+                    Gemm.Multiply(true, false, d.K, width, d.CoutG, 1f, wg, d.K, dys, width, 0f, col, width);
+                    for (var i = 0; i < count; i++)
                     {
-                        Gemm.Multiply(true, false, d.K, d.P, d.CoutG, 1f, wg, d.K, dys, d.P, 0f, dxs, d.P);
-                    }
-                    else
-                    {
-                        Gemm.Multiply(true, false, d.K, d.P, d.CoutG, 1f, wg, d.K, dys, d.P, 0f, col, d.P);
+                        var dxs = dx.AsSpan(((first + i) * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
                         dxs.Clear();
-                        Im2Col.Unpack(col, d, dxs);
+                        Im2Col.Unpack(col[(i * d.P)..], d, dxs, width);
                     }
                 }
             }
