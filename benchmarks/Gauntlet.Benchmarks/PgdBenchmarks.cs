@@ -40,15 +40,19 @@ public class PgdBenchmarks
     public void PgdStep()
     {
         const float eps = 0.1f, step = 0.01f;
-        var xv = _x.Detach().RequireGrad();
-        var loss = Losses.CrossEntropy(_model.Forward(xv), _labels);
-        var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
-        var xd = _x.Span;
-        var od = _x0.ReadOnlySpan;
-        for (var i = 0; i < xd.Length; i++)
+        // Intermediates come from the buffer pool and go back when the scope ends.
+        using (TensorScope.Begin())
         {
-            var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
-            xd[i] = Math.Clamp(Math.Clamp(v, od[i] - eps, od[i] + eps), 0f, 1f);
+            var xv = _x.Detach().RequireGrad();
+            var loss = Losses.CrossEntropy(_model.Forward(xv), _labels);
+            var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
+            var xd = _x.Span;
+            var od = _x0.ReadOnlySpan;
+            for (var i = 0; i < xd.Length; i++)
+            {
+                var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
+                xd[i] = Math.Clamp(Math.Clamp(v, od[i] - eps, od[i] + eps), 0f, 1f);
+            }
         }
     }
 }

@@ -3,7 +3,8 @@
 
 Times the same workloads as `gauntlet bench`: SGEMM (torch.mm) at 256/512/1024/2048 with 1 thread
 and all threads, cnn-small inference (batch 250, 1,000 images, no_grad, eval) and PGD-20 (Linf
-eps 0.1, step 0.01, frozen parameters, batches of 250). Prints one `key value` line per figure.
+eps 0.1, step 0.01, frozen parameters, batches of 250), the CNN figures with all cores as intra-op
+threads and again with one. Prints one `key value` line per figure.
 Usage: /usr/bin/python3 torch_reference.py [--quick] [--repeats N]
 """
 import argparse
@@ -100,6 +101,12 @@ def main():
 
     print(f"inference images_per_s {images / best(repeats, inference):.1f}")
     print(f"pgd{steps} images_per_s {images / best(repeats, pgd):.1f}")
+    if cores > 1:
+        # OpenMP's spinning threads collapse when another process holds a core; one intra-op
+        # thread is often faster on a shared machine, so it is measured too.
+        torch.set_num_threads(1)
+        print(f"inference_1thread images_per_s {images / best(repeats, inference):.1f}")
+        print(f"pgd{steps}_1thread images_per_s {images / best(repeats, pgd):.1f}")
 
 
 if __name__ == "__main__":

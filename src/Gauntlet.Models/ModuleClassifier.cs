@@ -82,9 +82,11 @@ public sealed class ModuleClassifier : IClassifier
     {
         ValidateBatch(batch, "Predict");
         Interlocked.Add(ref _queries, batch.Dim(0));
+        // Intermediates live in a pooled scope; only the logits are copied out.
+        using (TensorScope.Begin())
         using (GradMode.NoGrad())
         {
-            return Forward(batch);
+            return Forward(batch).Clone();
         }
     }
 
@@ -98,11 +100,16 @@ public sealed class ModuleClassifier : IClassifier
         }
 
         Interlocked.Add(ref _queries, batch.Dim(0));
-        var x = batch.Detach().RequireGrad();
-        var logits = Forward(x);
-        var value = loss(logits, labels);
-        var gradient = Autodiff.Grad(value, x);
-        return (gradient, logits.Detach());
+        // Forward and backward intermediates live in a pooled scope, so a warm attack step
+        // allocates little beyond the two results, which are copied out before it ends.
+        using (TensorScope.Begin())
+        {
+            var x = batch.Detach().RequireGrad();
+            var logits = Forward(x);
+            var value = loss(logits, labels);
+            var gradient = Autodiff.Grad(value, x);
+            return (gradient.Clone(), logits.Clone());
+        }
     }
 
     private Tensor Forward(Tensor x)

@@ -11,12 +11,15 @@ namespace Gauntlet.Tensors;
 /// </summary>
 /// <remarks>
 /// Storage is one <c>float[]</c> of exactly <see cref="Size"/> elements. <see cref="Reshape"/>
-/// returns a view that shares it; every other operation allocates its result. Tensors are not
+/// returns a view that shares it; every other operation allocates its result (from a buffer pool
+/// inside a <see cref="TensorScope"/>, which releases it when the scope ends). Tensors are not
 /// mutated by operations, so a value captured for a backward pass stays valid.
 /// </remarks>
 public sealed partial class Tensor
 {
+    private readonly float[] _data;
     private bool _requiresGrad;
+    private bool _released;
 
     internal Tensor(float[] data, Shape shape)
     {
@@ -25,9 +28,30 @@ public sealed partial class Tensor
             throw new TensorShapeException("Tensor", $"storage of {data.Length} elements does not match shape {shape} ({shape.Size} elements).");
         }
 
-        Data = data;
+        _data = data;
         Shape = shape;
+        if (TensorScope.IsActive && data.Length > 0)
+        {
+            TensorScope.Track(this, data);
+        }
     }
+
+    /// <summary>Storage for a result of <paramref name="shape"/>: zeroed, pooled inside a <see cref="TensorScope"/>.</summary>
+    internal static Tensor Alloc(Shape shape) => new(TensorScope.Rent(shape.Size, zero: true), shape);
+
+    /// <summary>Like <see cref="Alloc"/> but with unspecified contents: the caller overwrites every element.</summary>
+    internal static Tensor AllocUninit(Shape shape) => new(TensorScope.Rent(shape.Size, zero: false), shape);
+
+    /// <summary>Zeroed storage for a result's elements (pooled inside a <see cref="TensorScope"/>).</summary>
+    internal static float[] Buffer(int size) => TensorScope.Rent(size, zero: true);
+
+    /// <summary>Storage with unspecified contents; the caller overwrites every element.</summary>
+    internal static float[] BufferUninit(int size) => TensorScope.Rent(size, zero: false);
+
+    /// <summary>True once the <see cref="TensorScope"/> that owned this tensor's storage has ended.</summary>
+    public bool IsReleased => _released;
+
+    internal void MarkReleased() => _released = true;
 
     /// <summary>The shape of the tensor.</summary>
     public Shape Shape { get; }
@@ -39,7 +63,19 @@ public sealed partial class Tensor
     public int Size => Data.Length;
 
     /// <summary>The storage, row-major. Shared with views created by <see cref="Reshape"/>.</summary>
-    internal float[] Data { get; }
+    /// <exception cref="ObjectDisposedException">The <see cref="TensorScope"/> that owned the storage has ended.</exception>
+    internal float[] Data
+    {
+        get
+        {
+            if (_released)
+            {
+                ThrowReleased();
+            }
+
+            return _data;
+        }
+    }
 
     /// <summary>The elements as a span over the storage (writes are visible to views).</summary>
     public Span<float> Span => Data;
@@ -165,9 +201,17 @@ public sealed partial class Tensor
         source.Data.CopyTo(Data, 0);
     }
 
+    private void ThrowReleased() =>
+        throw new ObjectDisposedException(nameof(Tensor), $"Tensor of shape {Shape} was produced inside a TensorScope that has ended; its storage went back to the pool. Copy it with Clone() or ToArray() before the scope ends.");
+
     /// <inheritdoc />
     public override string ToString()
     {
+        if (_released)
+        {
+            return $"Tensor{Shape} (released)";
+        }
+
         var sb = new StringBuilder();
         sb.Append("Tensor").Append(Shape.ToString()).Append(" [");
         var n = Math.Min(Size, 8);

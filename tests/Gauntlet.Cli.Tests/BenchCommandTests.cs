@@ -20,6 +20,27 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void BenchExport_WritesTheModelAndImagesForAnExternalRuntime()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gauntlet-bench-export-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var console = new TestConsole { EmitAnsiSequences = false };
+            var code = CliApp.Run(["bench", "--quick", "--export", folder], console, new StringWriter(), new StringWriter());
+            Assert.Equal(0, code);
+            Assert.True(new FileInfo(Path.Combine(folder, "cnn-small.onnx")).Length > 100_000);
+            Assert.Equal(40L * 28 * 28 * 4, new FileInfo(Path.Combine(folder, "images.f32")).Length);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void Bench_RejectsNonPositiveRepeats()
     {
         var console = new TestConsole { EmitAnsiSequences = false };

@@ -38,6 +38,16 @@ Write(writer, y.ToArray());
 var grads = Autodiff.Grad(Ops.Sum(Ops.Multiply(y, y)), [x, w]);
 Write(writer, grads[0].ToArray());
 Write(writer, grads[1].ToArray());
+
+// Fused convolution + ReLU + 2×2 max-pool (its pooling epilogue has an AVX2 path), every gradient
+// and the input-only backward.
+var pooled = Ops.Conv2dReluMaxPool2x2(x, w, bias, new Conv2dGeometry(PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1));
+Write(writer, pooled.ToArray());
+var fusedGrads = Autodiff.Grad(Ops.Sum(Ops.Multiply(pooled, pooled)), [x, w]);
+Write(writer, fusedGrads[0].ToArray());
+Write(writer, fusedGrads[1].ToArray());
+var frozen = Ops.Conv2dReluMaxPool2x2(x, w.Detach(), bias, new Conv2dGeometry(PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1));
+Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(frozen, frozen)), x).ToArray());
 return 0;
 
 static void Write(BinaryWriter writer, float[] values)

@@ -103,11 +103,17 @@ public class Pgd : EvasionAttack
         var adversarial = RandomStart ? RandomPoint(x, rng, range) : x;
         for (var step = 0; step < Steps; step++)
         {
-            var direction = AscentDirection(classifier, adversarial, goal);
-            using var scope = GradMode.NoGrad();
-            var move = Norm == Norm.Linf ? Ops.Sign(direction) : NormalizeL2(direction);
-            adversarial = Ops.Add(adversarial, Ops.Multiply(move, StepSize));
-            adversarial = Norm == Norm.Linf ? ProjectLinf(adversarial, x, Epsilon, range) : ProjectL2(adversarial, x, Epsilon, range);
+            // The step's intermediates (direction, sign, projection) come from the buffer pool;
+            // only the new point is copied out.
+            using (TensorScope.Begin())
+            {
+                var direction = AscentDirection(classifier, adversarial, goal);
+                using var noGrad = GradMode.NoGrad();
+                var move = Norm == Norm.Linf ? Ops.Sign(direction) : NormalizeL2(direction);
+                var next = Ops.Add(adversarial, Ops.Multiply(move, StepSize));
+                next = Norm == Norm.Linf ? ProjectLinf(next, x, Epsilon, range) : ProjectL2(next, x, Epsilon, range);
+                adversarial = next.Clone();
+            }
         }
 
         return adversarial;

@@ -20,9 +20,10 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
         var repeats = new Option<int>("--repeats") { Description = "Repeats per figure; the best is reported.", DefaultValueFactory = _ => 3 };
+        var export = new Option<string?>("--export") { Description = "Write the benchmark's cnn-small (cnn-small.onnx) and its images (images.f32: float32 [N, 1, 28, 28], little-endian) into this folder for an external runtime, then exit." };
         var command = new Command("bench", "Measure SGEMM GFLOP/s, cnn-small inference and PGD-20 throughput on this machine.")
         {
-            quick, repeats,
+            quick, repeats, export,
         };
         command.SetAction(parse =>
         {
@@ -31,6 +32,12 @@ internal static class BenchCommand
             if (reps < 1)
             {
                 throw new UserInputException($"--repeats must be positive (got {reps}).");
+            }
+
+            if (parse.GetValue(export) is { } folder)
+            {
+                Export(console, folder, isQuick);
+                return CliApp.ExitOk;
             }
 
             Run(console, isQuick, reps);
@@ -71,6 +78,22 @@ internal static class BenchCommand
 
         var bytes = PgdStepAllocatedBytes(model, data, labels, batch);
         console.MarkupLine($"PGD step allocations: {bytes:N0} bytes per step (batch {batch}, warm)");
+    }
+
+    private static void Export(IAnsiConsole console, string folder, bool quick)
+    {
+        Directory.CreateDirectory(folder);
+        var (data, _) = Images(quick ? 40 : 1000);
+        var model = ModelZoo.Create("cnn-small", 1, 28, 28, 10, seed: 0);
+        var modelPath = Path.Combine(folder, "cnn-small.onnx");
+        var imagesPath = Path.Combine(folder, "images.f32");
+        Gauntlet.Onnx.OnnxExporter.Save(model, [1, 28, 28], modelPath);
+        using (var stream = File.Create(imagesPath))
+        {
+            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.ReadOnlySpan));
+        }
+
+        console.MarkupLine($"wrote {Markup.Escape(modelPath)} and {Markup.Escape(imagesPath)} ({data.Dim(0):N0} images)");
     }
 
     private static string F1(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
@@ -149,7 +172,10 @@ internal static class BenchCommand
         {
             foreach (var x in batches)
             {
-                _ = model.Forward(x);
+                using (TensorScope.Begin())
+                {
+                    _ = model.Forward(x);
+                }
             }
         }
 
@@ -179,16 +205,20 @@ internal static class BenchCommand
     internal static void PgdStep(Sequential model, Tensor x0, Tensor x, int[] labels)
     {
         const float eps = 0.1f, step = 0.01f;
-        var xv = x.Detach().RequireGrad();
-        var loss = Losses.CrossEntropy(model.Forward(xv), labels);
-        var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
-        var xd = x.Span;
-        var od = x0.ReadOnlySpan;
-        for (var i = 0; i < xd.Length; i++)
+        // Intermediates come from the buffer pool and go back when the scope ends.
+        using (TensorScope.Begin())
         {
-            var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
-            v = Math.Clamp(v, od[i] - eps, od[i] + eps);
-            xd[i] = Math.Clamp(v, 0f, 1f);
+            var xv = x.Detach().RequireGrad();
+            var loss = Losses.CrossEntropy(model.Forward(xv), labels);
+            var g = Autodiff.Grad(loss, xv).ReadOnlySpan;
+            var xd = x.Span;
+            var od = x0.ReadOnlySpan;
+            for (var i = 0; i < xd.Length; i++)
+            {
+                var v = xd[i] + (g[i] > 0f ? step : g[i] < 0f ? -step : 0f);
+                v = Math.Clamp(v, od[i] - eps, od[i] + eps);
+                xd[i] = Math.Clamp(v, 0f, 1f);
+            }
         }
     }
 

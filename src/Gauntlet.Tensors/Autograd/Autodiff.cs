@@ -43,7 +43,9 @@ public static class Autodiff
         {
             if (tensor.IsLeaf && tensor.RequiresGrad)
             {
-                tensor.Grad = tensor.Grad is null ? grad.Clone() : Ops.Add(tensor.Grad, grad).Detach();
+                // Accumulated gradients outlive any TensorScope: keep them in ordinary memory.
+                var sum = tensor.Grad is null ? grad : Ops.Add(tensor.Grad, grad);
+                tensor.Grad = tensor.Grad is null || TensorScope.IsActive ? sum.Clone() : sum.Detach();
             }
         }
     }

@@ -20,14 +20,14 @@ internal static class Conv2dKernels
     {
         Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
         {
-            var col = d.IsPointwise ? null : new float[d.K * d.P];
+            var col = d.IsPointwise ? Span<float>.Empty : Scratch.Get(0, d.K * d.P);
             for (var n = start; n < end; n++)
             {
                 for (var g = 0; g < d.Groups; g++)
                 {
                     var xs = x.AsSpan((n * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
                     ReadOnlySpan<float> b = xs;
-                    if (col is not null)
+                    if (!d.IsPointwise)
                     {
                         Im2Col.Pack(xs, d, col);
                         b = col;
@@ -63,7 +63,7 @@ internal static class Conv2dKernels
     /// <param name="weightBlocks">0 to skip weight gradients; N for per-sample gradients; otherwise the number of partial sums.</param>
     public static float[]? Backward(float[]? x, float[]? w, float[] dy, ConvDims d, float[]? dx, int weightBlocks)
     {
-        var partials = weightBlocks > 0 ? new float[(long)weightBlocks * d.WeightSize] : null;
+        var partials = weightBlocks > 0 ? Tensor.Buffer(checked(weightBlocks * d.WeightSize)) : null;
         if (d.N == 0 || (dx is null && partials is null))
         {
             return partials;
@@ -75,7 +75,7 @@ internal static class Conv2dKernels
         Parallelism.For(items, perItem, (start, end) =>
         {
             // A 1×1 unit-stride kernel reads x and writes dx directly: no column buffer.
-            var col = d.IsPointwise ? [] : new float[d.K * d.P];
+            var col = d.IsPointwise ? Span<float>.Empty : Scratch.Get(0, d.K * d.P);
             for (var item = start; item < end; item++)
             {
                 var first = (int)((long)item * d.N / items);
@@ -133,7 +133,7 @@ internal static class Conv2dKernels
             return partials;
         }
 
-        var result = new float[size];
+        var result = Tensor.Buffer(size);
         for (var b = 0; b < blocks; b++)
         {
             TensorPrimitives.Add(result, partials.AsSpan(b * size, size), result);
@@ -149,7 +149,7 @@ internal static class Conv2dKernels
     /// </summary>
     public static float[] BiasGrad(float[] dy, int n, int c, int p, bool perSample)
     {
-        var result = new float[perSample ? n * c : c];
+        var result = Tensor.Buffer(perSample ? n * c : c);
         for (var ch = 0; ch < c; ch++)
         {
             double total = 0;

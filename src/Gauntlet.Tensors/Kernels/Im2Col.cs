@@ -6,12 +6,18 @@ namespace Gauntlet.Tensors.Kernels;
 /// The im2col / col2im pair for one group of one sample. The column matrix is
 /// <c>[CinG · kH · kW, OH · OW]</c>, row <c>(c·kH + kh)·kW + kw</c> holding, for every output position
 /// <c>(oh, ow)</c>, the input element <c>x[c, oh·sH − pT + kh·dH, ow·sW − pL + kw·dW]</c> (zero
-/// outside the input). <see cref="Unpack"/> is its exact adjoint (a scatter-add).
+/// outside the input). <see cref="Unpack(ReadOnlySpan{float}, in ConvDims, Span{float})"/> is its exact adjoint (a scatter-add).
 /// </summary>
 internal static class Im2Col
 {
     /// <summary>Fills <paramref name="col"/> from <paramref name="x"/> (CinG planes of H·W).</summary>
-    public static void Pack(ReadOnlySpan<float> x, in ConvDims d, Span<float> col)
+    public static void Pack(ReadOnlySpan<float> x, in ConvDims d, Span<float> col) => Pack(x, d, col, d.P);
+
+    /// <summary>
+    /// As <see cref="Pack(ReadOnlySpan{float}, in ConvDims, Span{float})"/>, with column-matrix rows
+    /// <paramref name="rowStride"/> apart (≥ OH·OW), so several samples can share one matrix side by side.
+    /// </summary>
+    public static void Pack(ReadOnlySpan<float> x, in ConvDims d, Span<float> col, int rowStride)
     {
         int plane = d.InPlane, p = d.P;
         for (var c = 0; c < d.CinG; c++)
@@ -21,7 +27,7 @@ internal static class Im2Col
             {
                 for (var kw = 0; kw < d.KW; kw++)
                 {
-                    var dst = col.Slice((((c * d.KH) + kh) * d.KW + kw) * p, p);
+                    var dst = col.Slice((((c * d.KH) + kh) * d.KW + kw) * rowStride, p);
                     var iw0 = (kw * d.DW) - d.PL;
                     var (lo, hi) = ValidRange(iw0, d.SW, d.W, d.OW);
                     for (var oh = 0; oh < d.OH; oh++)
@@ -63,7 +69,10 @@ internal static class Im2Col
     /// Adds every entry of <paramref name="col"/> into the input element it was read from
     /// (col2im). <paramref name="x"/> is accumulated into, not cleared; the order is fixed.
     /// </summary>
-    public static void Unpack(ReadOnlySpan<float> col, in ConvDims d, Span<float> x)
+    public static void Unpack(ReadOnlySpan<float> col, in ConvDims d, Span<float> x) => Unpack(col, d, x, d.P);
+
+    /// <summary>As <see cref="Unpack(ReadOnlySpan{float}, in ConvDims, Span{float})"/>, with column-matrix rows <paramref name="rowStride"/> apart.</summary>
+    public static void Unpack(ReadOnlySpan<float> col, in ConvDims d, Span<float> x, int rowStride)
     {
         int plane = d.InPlane, p = d.P;
         for (var c = 0; c < d.CinG; c++)
@@ -73,7 +82,7 @@ internal static class Im2Col
             {
                 for (var kw = 0; kw < d.KW; kw++)
                 {
-                    var src = col.Slice((((c * d.KH) + kh) * d.KW + kw) * p, p);
+                    var src = col.Slice((((c * d.KH) + kh) * d.KW + kw) * rowStride, p);
                     var iw0 = (kw * d.DW) - d.PL;
                     var (lo, hi) = ValidRange(iw0, d.SW, d.W, d.OW);
                     if (hi <= lo)

@@ -66,7 +66,7 @@ public static class Losses
         var result = LossKernels.Reduce(losses, new Shape(n), reduction, n);
         return Autodiff.Record(result, op, [logits], (g, _) =>
         {
-            var dz = new float[z.Length];
+            var dz = Tensor.Buffer(z.Length);
             Parallelism.For(n, (long)k * 8, (start, end) =>
             {
                 for (var i = start; i < end; i++)
@@ -113,7 +113,7 @@ public static class Losses
         var result = LossKernels.Reduce(losses, new Shape(n), reduction, n);
         return Autodiff.Record(result, op, [logProbs], (g, _) =>
         {
-            var d = new float[src.Length];
+            var d = Tensor.Buffer(src.Length);
             for (var i = 0; i < n; i++)
             {
                 d[(i * k) + labels[i]] = -LossKernels.Scale(g, reduction, i, n);
@@ -145,12 +145,12 @@ public static class Losses
 
         var p = prediction.Data;
         var t = target.Data;
-        var diff = new float[p.Length];
+        var diff = Tensor.Buffer(p.Length);
         TensorPrimitives.Subtract(p, t, diff);
         Tensor result;
         if (reduction == Reduction.None)
         {
-            var sq = new float[p.Length];
+            var sq = Tensor.Buffer(p.Length);
             TensorPrimitives.Multiply(diff, diff, sq);
             result = new Tensor(sq, prediction.Shape);
         }
@@ -167,7 +167,7 @@ public static class Losses
 
         return Autodiff.Record(result, op, [prediction, target], (g, needs) =>
         {
-            var d = new float[diff.Length];
+            var d = Tensor.Buffer(diff.Length);
             if (reduction == Reduction.None)
             {
                 TensorPrimitives.Multiply(diff, g.Data, d);
@@ -182,7 +182,7 @@ public static class Losses
             Tensor? dt = null;
             if (needs[1])
             {
-                var neg = new float[d.Length];
+                var neg = Tensor.Buffer(d.Length);
                 TensorPrimitives.Negate(d, neg);
                 dt = new Tensor(neg, target.Shape);
             }
@@ -236,7 +236,7 @@ public static class Losses
         var result = LossKernels.Reduce(losses, new Shape(n), reduction, n);
         return Autodiff.Record(result, op, [logits], (g, _) =>
         {
-            var d = new float[z.Length];
+            var d = Tensor.Buffer(z.Length);
             for (var i = 0; i < n; i++)
             {
                 if (!active[i])
@@ -429,8 +429,8 @@ public static class Losses
         var result = LossKernels.Reduce(values, logProbsInput.Shape, reduction, divisor);
         return Autodiff.Record(result, op, [logProbsInput, target], (g, needs) =>
         {
-            var dx = needs[0] ? new float[x.Length] : null;
-            var dt = needs[1] ? new float[x.Length] : null;
+            var dx = needs[0] ? Tensor.Buffer(x.Length) : null;
+            var dt = needs[1] ? Tensor.Buffer(x.Length) : null;
             for (var i = 0; i < x.Length; i++)
             {
                 var s = (double)LossKernels.Scale(g, reduction, i, divisor);

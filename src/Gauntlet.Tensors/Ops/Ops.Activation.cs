@@ -14,14 +14,14 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Relu(Tensor x)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.AllocUninit(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 1, (s, e) => TensorPrimitives.Max(src.AsSpan(s, e - s), 0f, dst.AsSpan(s, e - s)));
         return Autodiff.Record(result, "Relu", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.BufferUninit(src.Length);
             ActivationKernels.ForChunks(src.Length, 1, (s, e) => ActivationKernels.ReluBackward(src.AsSpan(s, e - s), gd.AsSpan(s, e - s), dx.AsSpan(s, e - s)));
             return [new Tensor(dx, x.Shape)];
         });
@@ -43,7 +43,7 @@ public static partial class Ops
             throw new ArgumentException($"LeakyRelu: slope {slope} must be finite.", nameof(slope));
         }
 
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 1, (s, e) =>
@@ -57,7 +57,7 @@ public static partial class Ops
         return Autodiff.Record(result, "LeakyRelu", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.Buffer(src.Length);
             ActivationKernels.ForChunks(src.Length, 1, (s, e) =>
             {
                 for (var i = s; i < e; i++)
@@ -75,14 +75,14 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>, values in [0, 1].</returns>
     public static Tensor Sigmoid(Tensor x)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var y = result.Data;
         ActivationKernels.ForChunks(src.Length, 20, (s, e) => TensorPrimitives.Sigmoid(src.AsSpan(s, e - s), y.AsSpan(s, e - s)));
         return Autodiff.Record(result, "Sigmoid", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[y.Length];
+            var dx = Tensor.Buffer(y.Length);
             ActivationKernels.ForChunks(y.Length, 3, (s, e) =>
             {
                 // dx = g · (y − y²) = g·y − g·y·y
@@ -102,14 +102,14 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>, values in [−1, 1].</returns>
     public static Tensor Tanh(Tensor x)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var y = result.Data;
         ActivationKernels.ForChunks(src.Length, 20, (s, e) => TensorPrimitives.Tanh(src.AsSpan(s, e - s), y.AsSpan(s, e - s)));
         return Autodiff.Record(result, "Tanh", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[y.Length];
+            var dx = Tensor.Buffer(y.Length);
             ActivationKernels.ForChunks(y.Length, 3, (s, e) =>
             {
                 // dx = g − g·y²
@@ -135,7 +135,7 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>, values in [−1, 1].</returns>
     public static Tensor Erf(Tensor x)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 20, (s, e) =>
@@ -148,7 +148,7 @@ public static partial class Ops
         return Autodiff.Record(result, "Erf", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.Buffer(src.Length);
             ActivationKernels.ForChunks(src.Length, 20, (s, e) =>
             {
                 for (var i = s; i < e; i++)
@@ -174,7 +174,7 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor Gelu(Tensor x, bool tanhApproximation = false)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 30, (s, e) =>
@@ -190,7 +190,7 @@ public static partial class Ops
         return Autodiff.Record(result, tanhApproximation ? "GeluTanh" : "Gelu", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.Buffer(src.Length);
             ActivationKernels.ForChunks(src.Length, 40, (s, e) =>
             {
                 for (var i = s; i < e; i++)
@@ -234,7 +234,7 @@ public static partial class Ops
             throw new ArgumentException($"HardSigmoid: alpha {alpha} and beta {beta} must be finite.", nameof(alpha));
         }
 
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 2, (s, e) =>
@@ -247,7 +247,7 @@ public static partial class Ops
         return Autodiff.Record(result, "HardSigmoid", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.Buffer(src.Length);
             ActivationKernels.ForChunks(src.Length, 2, (s, e) =>
             {
                 for (var i = s; i < e; i++)
@@ -270,7 +270,7 @@ public static partial class Ops
     /// <returns>A tensor shaped like <paramref name="x"/>.</returns>
     public static Tensor HardSwish(Tensor x)
     {
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var src = x.Data;
         var dst = result.Data;
         ActivationKernels.ForChunks(src.Length, 3, (s, e) =>
@@ -285,7 +285,7 @@ public static partial class Ops
         return Autodiff.Record(result, "HardSwish", [x], (g, _) =>
         {
             var gd = g.Data;
-            var dx = new float[src.Length];
+            var dx = Tensor.Buffer(src.Length);
             ActivationKernels.ForChunks(src.Length, 2, (s, e) =>
             {
                 for (var i = s; i < e; i++)
@@ -312,12 +312,12 @@ public static partial class Ops
     public static Tensor Softmax(Tensor x, int axis)
     {
         var (outer, dim, inner) = ActivationKernels.SoftmaxGeometry(x, axis, "Softmax");
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         ActivationKernels.SoftmaxForward(x.Data, result.Data, outer, dim, inner, log: false);
         var y = result.Data;
         return Autodiff.Record(result, "Softmax", [x], (g, _) =>
         {
-            var dx = new float[y.Length];
+            var dx = Tensor.Buffer(y.Length);
             ActivationKernels.SoftmaxBackward(y, g.Data, dx, outer, dim, inner, log: false);
             return [new Tensor(dx, x.Shape)];
         });
@@ -336,12 +336,12 @@ public static partial class Ops
     public static Tensor LogSoftmax(Tensor x, int axis)
     {
         var (outer, dim, inner) = ActivationKernels.SoftmaxGeometry(x, axis, "LogSoftmax");
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         ActivationKernels.SoftmaxForward(x.Data, result.Data, outer, dim, inner, log: true);
         var y = result.Data;
         return Autodiff.Record(result, "LogSoftmax", [x], (g, _) =>
         {
-            var dx = new float[y.Length];
+            var dx = Tensor.Buffer(y.Length);
             ActivationKernels.SoftmaxBackward(y, g.Data, dx, outer, dim, inner, log: true);
             return [new Tensor(dx, x.Shape)];
         });

@@ -33,13 +33,13 @@ public static partial class Ops
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dGeometry geometry)
     {
         var d = Conv2dDims("Conv2d", x.Shape, weight.Shape, bias?.Shape, geometry);
-        var y = Tensor.Zeros(new Shape(d.N, d.Cout, d.OH, d.OW));
+        var y = Tensor.AllocUninit(new Shape(d.N, d.Cout, d.OH, d.OW));
         Conv2dKernels.Forward(x.Data, weight.Data, bias?.Data, d, y.Data);
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Autodiff.Record(y, "Conv2d", inputs, (g, needs) =>
         {
             var blocks = needs[1] ? Conv2dKernels.WeightBlocks(d.N) : 0;
-            var dx = needs[0] ? new float[x.Size] : null;
+            var dx = needs[0] ? Tensor.BufferUninit(x.Size) : null;
             var partials = Conv2dKernels.Backward(x.Data, weight.Data, g.Data, d, dx, blocks);
             var grads = new Tensor?[inputs.Length];
             if (dx is not null)
@@ -55,6 +55,76 @@ public static partial class Ops
             if (bias is not null && needs[2])
             {
                 grads[2] = new Tensor(Conv2dKernels.BiasGrad(g.Data, d.N, d.Cout, d.P, perSample: false), bias.Shape);
+            }
+
+            return grads;
+        });
+    }
+
+    /// <summary>
+    /// <c>MaxPool2d(Relu(Conv2d(x, weight, bias)), 2×2, stride 2)</c> in one pass, with the same
+    /// values and gradients as the three operations in turn (first maximum of each window, ReLU'(0) = 0),
+    /// but without materialising the convolution or ReLU outputs: each sample's convolution output
+    /// stays in cache and only the pooled result is written. <see cref="Nn.Sequential"/> uses it for
+    /// a <c>Conv2d, Relu, MaxPool2d(2)</c> run of layers.
+    /// </summary>
+    /// <param name="x">Input <c>[N, Cin, H, W]</c>.</param>
+    /// <param name="weight">Weights <c>[Cout, Cin/groups, kH, kW]</c>.</param>
+    /// <param name="bias">Optional bias <c>[Cout]</c>.</param>
+    /// <param name="geometry">The convolution's stride, padding, dilation and groups.</param>
+    /// <returns>Output <c>[N, Cout, ⌊Ho/2⌋, ⌊Wo/2⌋]</c> where <c>Ho, Wo</c> are the convolution's output sizes.</returns>
+    /// <exception cref="TensorShapeException">As for <see cref="Conv2d"/>, or the convolution output is smaller than 2×2.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="Conv2d"/>.</exception>
+    public static Tensor Conv2dReluMaxPool2x2(Tensor x, Tensor weight, Tensor? bias, Conv2dGeometry geometry)
+    {
+        const string op = "Conv2dReluMaxPool2x2";
+        var d = Conv2dDims(op, x.Shape, weight.Shape, bias?.Shape, geometry);
+        if (d.OH < 2 || d.OW < 2)
+        {
+            throw new TensorShapeException(op, $"the convolution output is {d.OH}×{d.OW} (input {x.Shape}, weight {weight.Shape}); a 2×2 pooling window needs at least 2×2.");
+        }
+
+        var y = Tensor.AllocUninit(new Shape(d.N, d.Cout, d.OH / 2, d.OW / 2));
+        Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
+        var tracked = GradMode.IsEnabled && Array.Exists(inputs, t => t.RequiresGrad);
+        var argmax = tracked ? TensorScope.RentInts(y.Size) : null;
+        ConvReluPoolKernels.Forward(x.Data, weight.Data, bias?.Data, d, y.Data, argmax);
+        if (!tracked)
+        {
+            return y;
+        }
+
+        return Autodiff.Record(y, op, inputs, (g, needs) =>
+        {
+            var grads = new Tensor?[inputs.Length];
+            var needWeights = needs[1] || (bias is not null && needs[2]);
+            if (!needWeights)
+            {
+                // Input gradient only (attacks): the convolution-output gradient stays per sample in cache.
+                var dxOnly = Tensor.BufferUninit(x.Size);
+                ConvReluPoolKernels.BackwardData(weight.Data, g.Data, argmax!, d, dxOnly);
+                grads[0] = new Tensor(dxOnly, x.Shape);
+                return grads;
+            }
+
+            var dConv = Tensor.BufferUninit(d.N * d.OutSample);
+            ConvReluPoolKernels.ScatterAll(g.Data, argmax!, d, dConv);
+            var blocks = needs[1] ? Conv2dKernels.WeightBlocks(d.N) : 0;
+            var dx = needs[0] ? Tensor.BufferUninit(x.Size) : null;
+            var partials = Conv2dKernels.Backward(x.Data, weight.Data, dConv, d, dx, blocks);
+            if (dx is not null)
+            {
+                grads[0] = new Tensor(dx, x.Shape);
+            }
+
+            if (partials is not null)
+            {
+                grads[1] = new Tensor(Conv2dKernels.SumPartials(partials, blocks, d.WeightSize), weight.Shape);
+            }
+
+            if (bias is not null && needs[2])
+            {
+                grads[2] = new Tensor(Conv2dKernels.BiasGrad(dConv, d.N, d.Cout, d.P, perSample: false), bias.Shape);
             }
 
             return grads;

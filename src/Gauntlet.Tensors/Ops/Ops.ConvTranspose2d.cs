@@ -40,7 +40,7 @@ public static partial class Ops
         var d = ConvTranspose2dDims("ConvTranspose2d", x.Shape, weight.Shape, bias?.Shape, geometry);
 
         // d describes the convolution this op is the adjoint of: its input is our output.
-        var y = new Tensor(new float[d.N * d.InSample], new Shape(d.N, d.Cin, d.H, d.W));
+        var y = new Tensor(Tensor.Buffer(d.N * d.InSample), new Shape(d.N, d.Cin, d.H, d.W));
         Conv2dKernels.Backward(null, weight.Data, x.Data, d, y.Data, weightBlocks: 0);
         if (bias is not null)
         {
@@ -60,7 +60,7 @@ public static partial class Ops
             var grads = new Tensor?[inputs.Length];
             if (needs[0])
             {
-                var dx = new float[x.Size];
+                var dx = Tensor.Buffer(x.Size);
                 Conv2dKernels.Forward(g.Data, weight.Data, null, d, dx);
                 grads[0] = new Tensor(dx, x.Shape);
             }

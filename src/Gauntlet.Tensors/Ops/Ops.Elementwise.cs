@@ -87,11 +87,11 @@ public static partial class Ops
     /// <summary>Element-wise <c>a ^ exponent</c> for a constant exponent.</summary>
     public static Tensor Pow(Tensor a, float exponent)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Pow(a.Data, exponent, result.Data);
         return Autodiff.Record(result, "PowScalar", [a], (g, _) =>
         {
-            var d = new Tensor(new float[a.Size], a.Shape);
+            var d = new Tensor(Tensor.Buffer(a.Size), a.Shape);
             TensorPrimitives.Pow(a.Data, exponent - 1f, d.Data);
             TensorPrimitives.Multiply(d.Data, exponent, d.Data);
             return [Multiply(g, d)];
@@ -133,7 +133,7 @@ public static partial class Ops
     /// <summary><c>a + s</c> for a scalar <paramref name="s"/>.</summary>
     public static Tensor Add(Tensor a, float s)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Add(a.Data, s, result.Data);
         return Autodiff.Record(result, "AddScalar", [a], (g, _) => [g]);
     }
@@ -141,7 +141,7 @@ public static partial class Ops
     /// <summary><c>a * s</c> for a scalar <paramref name="s"/>.</summary>
     public static Tensor Multiply(Tensor a, float s)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Multiply(a.Data, s, result.Data);
         return Autodiff.Record(result, "MultiplyScalar", [a], (g, _) => [Multiply(g, s)]);
     }
@@ -149,7 +149,7 @@ public static partial class Ops
     /// <summary>Element-wise <c>-a</c>.</summary>
     public static Tensor Negate(Tensor a)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Negate(a.Data, result.Data);
         return Autodiff.Record(result, "Negate", [a], (g, _) => [Negate(g)]);
     }
@@ -157,7 +157,7 @@ public static partial class Ops
     /// <summary>Element-wise <c>e^a</c>.</summary>
     public static Tensor Exp(Tensor a)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Exp(a.Data, result.Data);
         return Autodiff.Record(result, "Exp", [a], (g, _) => [Multiply(g, result)]);
     }
@@ -165,7 +165,7 @@ public static partial class Ops
     /// <summary>Element-wise natural logarithm (−∞ at 0, NaN below).</summary>
     public static Tensor Log(Tensor a)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Log(a.Data, result.Data);
         return Autodiff.Record(result, "Log", [a], (g, _) => [Divide(g, a)]);
     }
@@ -173,7 +173,7 @@ public static partial class Ops
     /// <summary>Element-wise square root.</summary>
     public static Tensor Sqrt(Tensor a)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Sqrt(a.Data, result.Data);
         return Autodiff.Record(result, "Sqrt", [a], (g, _) => [Divide(Multiply(g, 0.5f), result)]);
     }
@@ -181,7 +181,7 @@ public static partial class Ops
     /// <summary>Element-wise absolute value; its gradient is <c>sign(a)</c>, 0 at 0.</summary>
     public static Tensor Abs(Tensor a)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Abs(a.Data, result.Data);
         return Autodiff.Record(result, "Abs", [a], (g, _) => [Multiply(g, Sign(a))]);
     }
@@ -193,7 +193,7 @@ public static partial class Ops
     public static Tensor Sign(Tensor a)
     {
         var result = Map(a, static v => v > 0 ? 1f : v < 0 ? -1f : 0f);
-        return Autodiff.Record(result, "Sign", [a], (g, _) => [Tensor.ZerosLike(a)]);
+        return Autodiff.Record(result, "Sign", [a], (g, _) => [Tensor.Alloc(a.Shape)]);
     }
 
     /// <summary>
@@ -208,7 +208,7 @@ public static partial class Ops
             throw new ArgumentException($"Clamp: min {min} is greater than max {max}.", nameof(min));
         }
 
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         TensorPrimitives.Clamp(a.Data, min, max, result.Data);
         return Autodiff.Record(result, "Clamp", [a], (g, _) =>
         {
@@ -232,7 +232,7 @@ public static partial class Ops
         var c = BroadcastTo(condition.Detach(), shape);
         var ab = BroadcastTo(a.Detach(), shape);
         var bb = BroadcastTo(b.Detach(), shape);
-        var result = new Tensor(new float[shape.Size], shape);
+        var result = new Tensor(Tensor.Buffer(shape.Size), shape);
         for (var i = 0; i < result.Size; i++)
         {
             result.Data[i] = c.Data[i] != 0f ? ab.Data[i] : bb.Data[i];
@@ -254,7 +254,7 @@ public static partial class Ops
                 gb = SumToShape(Multiply(g, m), b.Shape);
             }
 
-            return [needs[0] ? Tensor.ZerosLike(condition) : null, ga, gb];
+            return [needs[0] ? Tensor.Alloc(condition.Shape) : null, ga, gb];
         });
     }
 
@@ -305,7 +305,7 @@ public static partial class Ops
             throw new TensorShapeException("BroadcastTo", $"shape {a.Shape} cannot be broadcast to {shape}.");
         }
 
-        var result = new Tensor(new float[shape.Size], shape);
+        var result = new Tensor(Tensor.Buffer(shape.Size), shape);
         BroadcastKernel(a.Data, a.Shape, Tensor.Zeros(1).Data, new Shape(1), result.Data, shape, BinaryKind.Add);
         return Autodiff.Record(result, "BroadcastTo", [a], (g, _) => [SumToShape(g, a.Shape)]);
     }
@@ -313,7 +313,7 @@ public static partial class Ops
     /// <summary>Applies <paramref name="f"/> to every element (not differentiable; for masks and tests).</summary>
     public static Tensor Map(Tensor a, Func<float, float> f)
     {
-        var result = new Tensor(new float[a.Size], a.Shape);
+        var result = new Tensor(Tensor.Buffer(a.Size), a.Shape);
         var src = a.Data;
         var dst = result.Data;
         for (var i = 0; i < src.Length; i++)
@@ -335,7 +335,7 @@ public static partial class Ops
     private static Tensor Binary(Tensor a, Tensor b, BinaryKind kind, string op)
     {
         var shape = Shape.Broadcast(a.Shape, b.Shape, op);
-        var result = new Tensor(new float[shape.Size], shape);
+        var result = new Tensor(Tensor.Buffer(shape.Size), shape);
         BroadcastKernel(a.Data, a.Shape, b.Data, b.Shape, result.Data, shape, kind);
         return result;
     }

@@ -47,7 +47,7 @@ public static partial class Ops
 
         var outDims = x.Shape.ToArray();
         outDims[^1] = outF;
-        var result = new Tensor(new float[rows * outF], new Shape(outDims));
+        var result = new Tensor(rows > 0 && outF > 0 && inF > 0 ? Tensor.BufferUninit(rows * outF) : Tensor.Buffer(rows * outF), new Shape(outDims));
         var y = result.Data;
         var beta = 0f;
         if (bias is not null)
@@ -75,7 +75,7 @@ public static partial class Ops
             if (needs[0])
             {
                 // ∂X [rows, in] = G [rows, out] · W [out, in]
-                var dx = new float[xData.Length];
+                var dx = rows > 0 && inF > 0 && outF > 0 ? Tensor.BufferUninit(xData.Length) : Tensor.Buffer(xData.Length);
                 if (rows > 0 && inF > 0)
                 {
                     Gemm.Multiply(false, false, rows, inF, outF, 1f, gd, outF, wData, inF, 0f, dx, inF);
@@ -87,7 +87,7 @@ public static partial class Ops
             if (needs[1])
             {
                 // ∂W [out, in] = Gᵀ [out, rows] · X [rows, in]
-                var dw = new float[wData.Length];
+                var dw = Tensor.Buffer(wData.Length);
                 if (outF > 0 && inF > 0)
                 {
                     Gemm.Multiply(true, false, outF, inF, rows, 1f, gd, outF, xData, inF, 0f, dw, inF);
@@ -98,7 +98,7 @@ public static partial class Ops
 
             if (inputs.Length == 3 && needs[2])
             {
-                var db = new float[outF];
+                var db = Tensor.Buffer(outF);
                 for (var r = 0; r < rows; r++)
                 {
                     TensorPrimitives.Add(db, gd.AsSpan(r * outF, outF), db);

@@ -45,7 +45,7 @@ public static partial class Ops
         var aFull = BroadcastTo(a.Detach(), new Shape([.. batch.Dims, m, k]));
         var bFull = BroadcastTo(b.Detach(), new Shape([.. batch.Dims, k, n]));
         var count = batch.Size;
-        var result = new Tensor(new float[count * m * n], new Shape([.. batch.Dims, m, n]));
+        var result = new Tensor(Tensor.Buffer(count * m * n), new Shape([.. batch.Dims, m, n]));
         for (var i = 0; i < count; i++)
         {
             Gemm.Multiply(false, false, m, n, k, 1f, aFull.Data.AsSpan(i * m * k, m * k), k, bFull.Data.AsSpan(i * k * n, k * n), n, 0f, result.Data.AsSpan(i * m * n, m * n), n);
@@ -58,7 +58,7 @@ public static partial class Ops
             if (needs[0])
             {
                 // dA = g · Bᵀ
-                var full = new Tensor(new float[count * m * k], new Shape([.. batch.Dims, m, k]));
+                var full = new Tensor(Tensor.Buffer(count * m * k), new Shape([.. batch.Dims, m, k]));
                 for (var i = 0; i < count; i++)
                 {
                     Gemm.Multiply(false, true, m, k, n, 1f, g.Data.AsSpan(i * m * n, m * n), n, bFull.Data.AsSpan(i * k * n, k * n), n, 0f, full.Data.AsSpan(i * m * k, m * k), k);
@@ -70,7 +70,7 @@ public static partial class Ops
             if (needs[1])
             {
                 // dB = Aᵀ · g
-                var full = new Tensor(new float[count * k * n], new Shape([.. batch.Dims, k, n]));
+                var full = new Tensor(Tensor.Buffer(count * k * n), new Shape([.. batch.Dims, k, n]));
                 for (var i = 0; i < count; i++)
                 {
                     Gemm.Multiply(true, false, k, n, m, 1f, aFull.Data.AsSpan(i * m * k, m * k), k, g.Data.AsSpan(i * m * n, m * n), n, 0f, full.Data.AsSpan(i * k * n, k * n), n);

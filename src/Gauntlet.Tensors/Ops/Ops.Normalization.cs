@@ -74,8 +74,8 @@ public static partial class Ops
         }
 
         var src = x.Data;
-        var mean = new float[c];
-        var invStd = new float[c];
+        var mean = Tensor.Buffer(c);
+        var invStd = Tensor.Buffer(c);
         if (training)
         {
             Parallelism.For(c, (long)m * 4, (start, end) =>
@@ -116,7 +116,7 @@ public static partial class Ops
             }
         }
 
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         var y = result.Data;
         var gammaData = gamma?.Data;
         var betaData = beta?.Data;
@@ -152,9 +152,9 @@ public static partial class Ops
             var needX = needs[0];
             var needGamma = gammaIndex >= 0 && needs[gammaIndex];
             var needBeta = betaIndex >= 0 && needs[betaIndex];
-            var dx = needX ? new float[src.Length] : null;
-            var dGamma = needGamma ? new float[c] : null;
-            var dBeta = needBeta ? new float[c] : null;
+            var dx = needX ? Tensor.Buffer(src.Length) : null;
+            var dGamma = needGamma ? Tensor.Buffer(c) : null;
+            var dBeta = needBeta ? Tensor.Buffer(c) : null;
             Parallelism.For(c, (long)m * 6, (start, end) =>
             {
                 var scratch = new float[spatial];
@@ -274,9 +274,9 @@ public static partial class Ops
         var d = blockShape.Size;
         var rows = x.Shape.SizeOf(0, lead);
         var src = x.Data;
-        var mean = new float[rows];
-        var invStd = new float[rows];
-        var result = Tensor.ZerosLike(x);
+        var mean = Tensor.Buffer(rows);
+        var invStd = Tensor.Buffer(rows);
+        var result = Tensor.Alloc(x.Shape);
         var y = result.Data;
         var gammaData = gamma?.Data;
         var betaData = beta?.Data;
@@ -329,7 +329,7 @@ public static partial class Ops
             var grads = new Tensor?[inputs.Count];
             if (needs[0])
             {
-                var dx = new float[src.Length];
+                var dx = Tensor.Buffer(src.Length);
                 if (d > 0)
                 {
                     Parallelism.For(rows, (long)d * 8, (start, end) =>
@@ -369,8 +369,8 @@ public static partial class Ops
             if (needGamma || needBeta)
             {
                 // Summed over rows serially so the result does not depend on the thread count.
-                var dGamma = new float[d];
-                var dBeta = new float[d];
+                var dGamma = Tensor.Buffer(d);
+                var dBeta = Tensor.Buffer(d);
                 var xhat = new float[d];
                 for (var r = 0; r < rows; r++)
                 {
@@ -434,17 +434,17 @@ public static partial class Ops
         }
 
         var scale = 1f / (1f - p);
-        var mask = new float[x.Size];
+        var mask = Tensor.Buffer(x.Size);
         for (var i = 0; i < mask.Length; i++)
         {
             mask[i] = rng.NextDouble() >= p ? scale : 0f;
         }
 
-        var result = Tensor.ZerosLike(x);
+        var result = Tensor.Alloc(x.Shape);
         TensorPrimitives.Multiply(x.Data, mask, result.Data);
         return Autodiff.Record(result, "Dropout", [x], (g, _) =>
         {
-            var dx = new float[mask.Length];
+            var dx = Tensor.Buffer(mask.Length);
             TensorPrimitives.Multiply(g.Data, mask, dx);
             return [new Tensor(dx, x.Shape)];
         });

@@ -28,9 +28,9 @@ public static partial class Ops
     public static Tensor MaxPool2d(Tensor x, Pool2dGeometry geometry)
     {
         var d = ResolvePool2d("MaxPool2d", x.Shape, geometry);
-        var y = new Tensor(new float[d.Planes * d.OutPlane], new Shape(x.Dim(0), x.Dim(1), d.OH, d.OW));
+        var y = new Tensor(Tensor.BufferUninit(d.Planes * d.OutPlane), new Shape(x.Dim(0), x.Dim(1), d.OH, d.OW));
         var tracked = GradMode.IsEnabled && x.RequiresGrad;
-        var argmax = tracked ? new int[y.Size] : null;
+        var argmax = tracked ? TensorScope.RentInts(y.Size) : null;
         Pool2dKernels.MaxForward(x.Data, d, y.Data, argmax);
         if (!tracked)
         {
@@ -39,7 +39,7 @@ public static partial class Ops
 
         return Autodiff.Record(y, "MaxPool2d", [x], (g, _) =>
         {
-            var dx = new float[x.Size];
+            var dx = Tensor.BufferUninit(x.Size);
             Pool2dKernels.MaxBackward(g.Data, argmax!, d, dx);
             return [new Tensor(dx, x.Shape)];
         });
@@ -70,11 +70,11 @@ public static partial class Ops
         }
 
         var d = ResolvePool2d("AvgPool2d", x.Shape, geometry);
-        var y = new Tensor(new float[d.Planes * d.OutPlane], new Shape(x.Dim(0), x.Dim(1), d.OH, d.OW));
+        var y = new Tensor(Tensor.Buffer(d.Planes * d.OutPlane), new Shape(x.Dim(0), x.Dim(1), d.OH, d.OW));
         Pool2dKernels.AvgForward(x.Data, d, y.Data);
         return Autodiff.Record(y, "AvgPool2d", [x], (g, _) =>
         {
-            var dx = new float[x.Size];
+            var dx = Tensor.Buffer(x.Size);
             Pool2dKernels.AvgBackward(g.Data, d, dx);
             return [new Tensor(dx, x.Shape)];
         });
@@ -92,7 +92,7 @@ public static partial class Ops
         }
 
         int planes = x.Dim(0) * x.Dim(1), area = x.Dim(2) * x.Dim(3);
-        var y = new Tensor(new float[planes], new Shape(x.Dim(0), x.Dim(1), 1, 1));
+        var y = new Tensor(Tensor.Buffer(planes), new Shape(x.Dim(0), x.Dim(1), 1, 1));
         for (var p = 0; p < planes; p++)
         {
             y.Data[p] = TensorPrimitives.Sum(x.Data.AsSpan(p * area, area)) / area;
@@ -100,7 +100,7 @@ public static partial class Ops
 
         return Autodiff.Record(y, "GlobalAvgPool2d", [x], (g, _) =>
         {
-            var dx = new float[x.Size];
+            var dx = Tensor.Buffer(x.Size);
             for (var p = 0; p < planes; p++)
             {
                 dx.AsSpan(p * area, area).Fill(g.Data[p] / area);
@@ -133,11 +133,11 @@ public static partial class Ops
         }
 
         int planes = x.Dim(0) * x.Dim(1), h = x.Dim(2), w = x.Dim(3);
-        var y = new Tensor(new float[checked(planes * outH * outW)], new Shape(x.Dim(0), x.Dim(1), outH, outW));
+        var y = new Tensor(Tensor.Buffer(checked(planes * outH * outW)), new Shape(x.Dim(0), x.Dim(1), outH, outW));
         Pool2dKernels.Adaptive(x.Data, planes, h, w, outH, outW, y.Data, backward: false);
         return Autodiff.Record(y, "AdaptiveAvgPool2d", [x], (g, _) =>
         {
-            var dx = new float[x.Size];
+            var dx = Tensor.Buffer(x.Size);
             Pool2dKernels.Adaptive(g.Data, planes, h, w, outH, outW, dx, backward: true);
             return [new Tensor(dx, x.Shape)];
         });

@@ -78,13 +78,13 @@ public static partial class Ops
         var ax = Shape.NormalizeAxis(axis, a.Rank, "Max");
         var (outer, dim, inner) = Split(a.Shape, ax);
         RequireNonEmpty(dim, "Max", a.Shape, ax);
-        var values = new float[outer * inner];
+        var values = Tensor.Buffer(outer * inner);
         var indices = ArgMaxKernel(a.Data, outer, dim, inner, values);
         var keptShape = KeptShape(a.Shape, [ax]);
         var result = new Tensor(values, keepDims ? keptShape : DroppedShape(a.Shape, [ax]));
         return Autodiff.Record(result, "Max", [a], (g, _) =>
         {
-            var grad = new float[a.Size];
+            var grad = Tensor.Buffer(a.Size);
             for (var o = 0; o < outer; o++)
             {
                 for (var i = 0; i < inner; i++)
@@ -107,7 +107,7 @@ public static partial class Ops
         var ax = Shape.NormalizeAxis(axis, a.Rank, "ArgMax");
         var (outer, dim, inner) = Split(a.Shape, ax);
         RequireNonEmpty(dim, "ArgMax", a.Shape, ax);
-        return ArgMaxKernel(a.Data, outer, dim, inner, new float[outer * inner]);
+        return ArgMaxKernel(a.Data, outer, dim, inner, Tensor.Buffer(outer * inner));
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ public static partial class Ops
         var ax = Shape.NormalizeAxis(axis, a.Rank, "LogSumExp");
         var (outer, dim, inner) = Split(a.Shape, ax);
         RequireNonEmpty(dim, "LogSumExp", a.Shape, ax);
-        var values = new float[outer * inner];
+        var values = Tensor.Buffer(outer * inner);
         var src = a.Data;
         for (var o = 0; o < outer; o++)
         {
@@ -170,7 +170,7 @@ public static partial class Ops
     private static Tensor SumAxisKernel(Tensor a, int axis)
     {
         var (outer, dim, inner) = Split(a.Shape, axis);
-        var result = new float[outer * inner];
+        var result = Tensor.Buffer(outer * inner);
         var src = a.Data;
         for (var o = 0; o < outer; o++)
         {

@@ -141,7 +141,7 @@ public static partial class Ops
         }
 
         var outShape = new Shape(outDims);
-        var result = new Tensor(new float[a.Size], outShape);
+        var result = new Tensor(Tensor.Buffer(a.Size), outShape);
         PermuteKernel(a.Data, a.Shape, norm, result.Data, outShape);
         return Autodiff.Record(result, "Permute", [a], (g, _) =>
         {
@@ -189,7 +189,7 @@ public static partial class Ops
         var outShape = new Shape(dims);
         var outer = outShape.SizeOf(0, ax);
         var inner = outShape.SizeOf(ax + 1, outShape.Rank);
-        var result = new Tensor(new float[outShape.Size], outShape);
+        var result = new Tensor(Tensor.Buffer(outShape.Size), outShape);
         var offset = 0;
         var offsets = new int[tensors.Length];
         for (var i = 0; i < tensors.Length; i++)
@@ -301,7 +301,7 @@ public static partial class Ops
 
         return Autodiff.Record(result, "Pad", [a], (g, _) =>
         {
-            var grad = new float[a.Size];
+            var grad = Tensor.Buffer(a.Size);
             for (var i = 0; i < map.Length; i++)
             {
                 if (map[i] >= 0)
@@ -332,7 +332,7 @@ public static partial class Ops
 
         var dims = a.Shape.ToArray();
         dims[ax] = norm.Length;
-        var result = new Tensor(new float[outer * norm.Length * inner], new Shape(dims));
+        var result = new Tensor(Tensor.Buffer(outer * norm.Length * inner), new Shape(dims));
         for (var o = 0; o < outer; o++)
         {
             for (var i = 0; i < norm.Length; i++)
@@ -343,7 +343,7 @@ public static partial class Ops
 
         return Autodiff.Record(result, op, [a], (g, _) =>
         {
-            var grad = new float[a.Size];
+            var grad = Tensor.Buffer(a.Size);
             for (var o = 0; o < outer; o++)
             {
                 for (var i = 0; i < norm.Length; i++)

@@ -1,0 +1,239 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gauntlet.Tensors.Kernels;
+
+/// <summary>
+/// Convolution (+ bias), ReLU and 2×2 stride-2 max pooling fused per sample: the convolution
+/// output of one sample stays in a per-thread scratch buffer (in cache) and only the pooled result
+/// and, when a gradient is wanted, the winning position of each window are written. The results
+/// are those of <see cref="Conv2dKernels.Forward"/>, element-wise ReLU and
+/// <see cref="Pool2dKernels.MaxForward"/> applied in turn, gradients included: pooling commutes with
+/// ReLU, the first maximum of a window is the same before and after ReLU when it is positive, and
+/// no gradient flows through a window whose maximum is not positive.
+/// </summary>
+internal static class ConvReluPoolKernels
+{
+    /// <summary>
+    /// <paramref name="y"/> <c>[N, Cout, OH/2, OW/2]</c> (overwritten) and, when given,
+    /// <paramref name="argmax"/> (same size): the index within the sample's convolution output
+    /// <c>[Cout, OH·OW]</c> of the window's first maximum, or −1 where that maximum is not positive.
+    /// </summary>
+    public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y, int[]? argmax)
+    {
+        int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
+        var s = SamplesPerGemm(d);
+        var chunks = (d.N + s - 1) / s;
+        Parallelism.For(chunks, d.FlopsPerSample * s, (start, end) =>
+        {
+            // Columns of s samples side by side ([K, s·P]) and their convolution outputs ([Cout, s·P]):
+            // one GEMM per chunk and group instead of one per sample when P is small.
+            var col = d.IsPointwise && s == 1 ? Span<float>.Empty : Scratch.Get(0, d.K * d.P * s);
+            var conv = Scratch.Get(1, d.Cout * d.P * s);
+            for (var chunk = start; chunk < end; chunk++)
+            {
+                var first = chunk * s;
+                var count = Math.Min(s, d.N - first);
+                var width = count * d.P;
+                for (var g = 0; g < d.Groups; g++)
+                {
+                    ReadOnlySpan<float> b;
+                    if (d.IsPointwise && count == 1)
+                    {
+                        b = x.AsSpan((first * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
+                    }
+                    else
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            var xs = x.AsSpan(((first + i) * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
+                            Im2Col.Pack(xs, d, col[(i * d.P)..], width);
+                        }
+
+                        b = col[..(d.K * width)];
+                    }
+
+                    Gemm.Multiply(false, false, d.CoutG, width, d.K, 1f, w.AsSpan(g * d.CoutG * d.K, d.CoutG * d.K), d.K, b, width, 0f, conv.Slice(g * d.CoutG * width, d.CoutG * width), width);
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var n = first + i;
+                    for (var co = 0; co < d.Cout; co++)
+                    {
+                        var plane = conv.Slice((co * width) + (i * d.P), d.P);
+                        if (bias is not null)
+                        {
+                            TensorPrimitives.Add(plane, bias[co], plane);
+                        }
+
+                        var outBase = ((n * d.Cout) + co) * pooled;
+                        PoolPlane(plane, d.OW, ph, pw, y.AsSpan(outBase, pooled), argmax is null ? default : argmax.AsSpan(outBase, pooled), co * d.P);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>Samples per GEMM: enough that the GEMM has about 512 columns (at least one).</summary>
+    private static int SamplesPerGemm(in ConvDims d) => Math.Clamp(512 / Math.Max(d.P, 1), 1, 8);
+
+    // 2×2 stride-2 max pooling of one convolution-output plane followed by ReLU. Windows without a
+    // NaN take a branch-free AVX2 path (four windows per step); planes with a NaN take the exact
+    // scalar path (first maximum wins, a NaN propagates).
+    private static unsafe void PoolPlane(Span<float> plane, int ow, int ph, int pw, Span<float> y, Span<int> argmax, int indexBase)
+    {
+        var track = !argmax.IsEmpty;
+        var vector = Avx2.IsSupported && pw >= 4 && !float.IsNaN(TensorPrimitives.Sum(plane));
+        fixed (float* pp = plane, py = y)
+        fixed (int* pa = argmax)
+        {
+            for (var i = 0; i < ph; i++)
+            {
+                var top = 2 * i * ow;
+                var j = 0;
+                if (vector)
+                {
+                    var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                    var compact = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+                    var one = Vector256.Create(1);
+                    var below = Vector256.Create(ow);
+                    for (; j + 4 <= pw; j += 4)
+                    {
+                        // Even lanes hold a window's left taps; Permute swaps neighbours so they also see the right taps.
+                        var r0 = Avx.LoadVector256(pp + top + (2 * j));
+                        var r1 = Avx.LoadVector256(pp + top + ow + (2 * j));
+                        var s0 = Avx.Permute(r0, 0b10_11_00_01);
+                        var s1 = Avx.Permute(r1, 0b10_11_00_01);
+                        var right0 = Avx.CompareGreaterThan(s0, r0);
+                        var right1 = Avx.CompareGreaterThan(s1, r1);
+                        var m0 = Avx.BlendVariable(r0, s0, right0);
+                        var m1 = Avx.BlendVariable(r1, s1, right1);
+                        var lower = Avx.CompareGreaterThan(m1, m0);
+                        var m = Avx.BlendVariable(m0, m1, lower);
+                        var relu = Avx.Max(m, Vector256<float>.Zero);
+                        Sse.Store(py + (i * pw) + j, Avx2.PermuteVar8x32(relu, compact).GetLower());
+                        if (track)
+                        {
+                            var off0 = right0.AsInt32() & one;
+                            var off1 = (right1.AsInt32() & one) + below;
+                            var index = Vector256.Create(indexBase + top + (2 * j)) + lanes + Avx2.BlendVariable(off0, off1, lower.AsInt32());
+                            var positive = Avx.CompareGreaterThan(m, Vector256<float>.Zero).AsInt32();
+                            index = Avx2.BlendVariable(Vector256.Create(-1), index, positive);
+                            Sse2.Store(pa + (i * pw) + j, Avx2.PermuteVar8x32(index, compact).GetLower());
+                        }
+                    }
+                }
+
+                for (; j < pw; j++)
+                {
+                    // Window taps in row-major order; the first maximum wins, a NaN propagates.
+                    var at = top + (2 * j);
+                    var best = pp[at];
+                    Take(pp, at + 1, ref best, ref at);
+                    Take(pp, top + ow + (2 * j), ref best, ref at);
+                    Take(pp, top + ow + (2 * j) + 1, ref best, ref at);
+                    var positive = best > 0f;
+                    py[(i * pw) + j] = positive || float.IsNaN(best) ? best : 0f;
+                    if (track)
+                    {
+                        pa[(i * pw) + j] = positive ? indexBase + at : -1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ∂L/∂x from ∂L/∂y through the pooling, ReLU and convolution, one sample at a time;
+    /// <paramref name="dx"/> is overwritten.
+    /// </summary>
+    public static void BackwardData(float[] w, float[] gy, int[] argmax, ConvDims d, float[] dx)
+    {
+        var pooled = d.OH / 2 * (d.OW / 2);
+        var s = SamplesPerGemm(d);
+        var chunks = (d.N + s - 1) / s;
+        Parallelism.For(chunks, d.FlopsPerSample * s, (start, end) =>
+        {
+            var col = Scratch.Get(0, d.K * d.P * s);
+            var dy = Scratch.Get(1, d.Cout * d.P * s);
+            for (var chunk = start; chunk < end; chunk++)
+            {
+                var first = chunk * s;
+                var count = Math.Min(s, d.N - first);
+                var width = count * d.P;
+
+                // ∂L/∂(conv output) of the chunk as [Cout, count·P], then one GEMM per group.
+                dy[..(d.Cout * width)].Clear();
+                for (var i = 0; i < count; i++)
+                {
+                    var perSample = d.Cout * pooled;
+                    var gs = gy.AsSpan((first + i) * perSample, perSample);
+                    var idx = argmax.AsSpan((first + i) * perSample, perSample);
+                    for (var q = 0; q < gs.Length; q++)
+                    {
+                        var at = idx[q];
+                        if (at >= 0)
+                        {
+                            // at = co·P + position within the plane.
+                            var co = at / d.P;
+                            dy[(co * width) + (i * d.P) + (at - (co * d.P))] += gs[q];
+                        }
+                    }
+                }
+
+                for (var g = 0; g < d.Groups; g++)
+                {
+                    var dys = dy.Slice(g * d.CoutG * width, d.CoutG * width);
+                    var wg = w.AsSpan(g * d.CoutG * d.K, d.CoutG * d.K);
+                    Gemm.Multiply(true, false, d.K, width, d.CoutG, 1f, wg, d.K, dys, width, 0f, col, width);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var dxs = dx.AsSpan(((first + i) * d.InSample) + (g * d.CinG * d.InPlane), d.CinG * d.InPlane);
+                        dxs.Clear();
+                        Im2Col.Unpack(col[(i * d.P)..], d, dxs, width);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>∂L/∂(convolution output + bias) <c>[N, Cout, OH, OW]</c> from ∂L/∂y (for weight and bias gradients).</summary>
+    public static void ScatterAll(float[] gy, int[] argmax, ConvDims d, float[] dConv)
+    {
+        var pooled = d.OH / 2 * (d.OW / 2);
+        Parallelism.For(d.N, (long)d.Cout * d.P, (start, end) =>
+        {
+            for (var n = start; n < end; n++)
+            {
+                Scatter(gy, argmax, n, d.Cout * pooled, dConv.AsSpan(n * d.OutSample, d.OutSample));
+            }
+        });
+    }
+
+    private static void Scatter(float[] gy, int[] argmax, int n, int perSample, Span<float> dy)
+    {
+        dy.Clear();
+        var gs = gy.AsSpan(n * perSample, perSample);
+        var idx = argmax.AsSpan(n * perSample, perSample);
+        for (var q = 0; q < gs.Length; q++)
+        {
+            var at = idx[q];
+            if (at >= 0)
+            {
+                dy[at] += gs[q];
+            }
+        }
+    }
+
+    private static unsafe void Take(float* plane, int index, ref float best, ref int at)
+    {
+        var v = plane[index];
+        if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+        {
+            best = v;
+            at = index;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Gauntlet.Tensors.Autograd;
+using Gauntlet.Tensors.Nn;
+using O = Gauntlet.Tensors.Ops;
+
+namespace Gauntlet.Tensors.Tests.Ops;
+
+public class ConvReluPoolTests
+{
+    private static readonly Pool2dGeometry Pool = Pool2dGeometry.Square(2);
+
+    // Values on a coarse grid so windows contain ties and exact zeros (the first-maximum rule and ReLU'(0) = 0 matter).
+    private static Tensor Grid(Rng rng, params int[] shape)
+    {
+        var t = Tensor.RandN(rng, shape);
+        var s = t.Span;
+        for (var i = 0; i < s.Length; i++)
+        {
+            s[i] = MathF.Round(s[i] * 2f) / 2f;
+        }
+
+        return t;
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Cases() => new()
+    {
+        // n, cin, h, w, cout, k, stride, pad, dilation, groups
+        { 3, 1, 12, 12, 4, 3, 1, 0, 1, 1 },
+        { 2, 3, 9, 11, 6, 3, 1, 1, 1, 1 },   // odd conv output: the last row/column is dropped
+        { 2, 4, 10, 9, 4, 3, 2, 1, 1, 2 },   // stride, padding, groups
+        { 1, 2, 11, 10, 3, 2, 1, 0, 2, 1 },  // dilation, one sample
+        { 2, 5, 6, 6, 3, 1, 1, 0, 1, 1 },    // pointwise
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fused_MatchesConvThenReluThenMaxPool_InValuesAndEveryGradient(int n, int cin, int h, int w, int cout, int k, int stride, int pad, int dilation, int groups)
+    {
+        var rng = new Rng((n * 1000) + (cin * 100) + h);
+        var geometry = Conv2dGeometry.Symmetric(stride, pad, dilation, groups);
+        var x = Grid(rng, n, cin, h, w).RequireGrad();
+        var weight = Grid(rng, cout, cin / groups, k, k).RequireGrad();
+        var bias = Grid(rng, cout).RequireGrad();
+
+        var expected = O.MaxPool2d(O.Relu(O.Conv2d(x, weight, bias, geometry)), Pool);
+        var actual = O.Conv2dReluMaxPool2x2(x, weight, bias, geometry);
+        Assert.Equal(expected.Shape, actual.Shape);
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+
+        var upstream = Tensor.RandN(rng, expected.Shape.ToArray());
+        var e = Autodiff.Grad(expected, [x, weight, bias], upstream);
+        var a = Autodiff.Grad(actual, [x, weight, bias], upstream);
+        for (var i = 0; i < 3; i++)
+        {
+            AssertClose(e[i].ToArray(), a[i].ToArray());
+        }
+
+        // The input-only path (frozen weights, as in attacks) takes the per-sample backward.
+        weight.RequiresGrad = false;
+        bias.RequiresGrad = false;
+        var onlyX = Autodiff.Grad(O.Conv2dReluMaxPool2x2(x, weight, bias, geometry), x, upstream);
+        AssertClose(e[0].ToArray(), onlyX.ToArray());
+    }
+
+    [Fact]
+    public void Sequential_FusesConvReluPool_WithTheSameResultsAsTheLayersOneByOne()
+    {
+        var rng = new Rng(11);
+        var model = new Sequential(new Conv2d(1, 4, 3, rng), new Tensors.Nn.Relu(), new MaxPool2d(2), new Flatten(), new Tensors.Nn.Linear(4 * 5 * 5, 3, rng));
+        var x = Grid(rng, 2, 1, 12, 12).RequireGrad();
+        var layered = x;
+        foreach (var layer in model.Layers)
+        {
+            layered = layer.Forward(layered);
+        }
+
+        var fused = model.Forward(x);
+        Assert.Equal(layered.ToArray(), fused.ToArray());
+        AssertClose(Autodiff.Grad(O.Sum(layered), x).ToArray(), Autodiff.Grad(O.Sum(fused), x).ToArray());
+    }
+
+    [Fact]
+    public void TooSmallConvOutput_IsRejected_AndSequentialFallsBackToTheLayers()
+    {
+        var x = Tensor.RandN(1, 1, 1, 3, 3);
+        var weight = Tensor.RandN(2, 2, 1, 3, 3);
+        var ex = Assert.Throws<TensorShapeException>(() => O.Conv2dReluMaxPool2x2(x, weight, null, new Conv2dGeometry()));
+        Assert.Contains("2×2", ex.Message, StringComparison.Ordinal);
+
+        var model = new Sequential(new Conv2d(1, 2, 3, new Rng(1)), new Tensors.Nn.Relu(), new MaxPool2d(2));
+        Assert.ThrowsAny<ArgumentException>(() => model.Forward(x)); // MaxPool2d's own error for a 1×1 input
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var scale = expected.Length == 0 ? 1f : expected.Max(MathF.Abs) + 1e-6f;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f * scale, $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+}
