@@ -14,7 +14,7 @@ internal sealed class ModelArguments
     public ModelArguments(bool modelOptional = false)
     {
         Model = modelOptional
-            ? new Argument<string>("model") { Description = ModelDescription + " Default: demo.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => DemoModel.Name }
+            ? new Argument<string>("model") { Description = ModelDescription, Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => DemoModel.Name }
             : new Argument<string>("model") { Description = ModelDescription };
     }
 

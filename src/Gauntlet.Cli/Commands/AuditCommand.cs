@@ -17,7 +17,7 @@ internal static class AuditCommand
     public static Command Create(IAnsiConsole console)
     {
         var model = new ModelArguments(modelOptional: true);
-        var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used. Default: demo.", DefaultValueFactory = _ => "demo" };
+        var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "demo" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var plan = new Option<string?>("--plan") { Description = "Audit plan (YAML or JSON; see docs/audit-plan.md). Default: the built-in plan (L∞ and L2 threats, 100 samples)." };
         var output = new Option<string>("--out") { Description = "Folder for security_audit_report.json, report.html, summary.md, report.sarif and junit.xml.", DefaultValueFactory = _ => "gauntlet-audit" };
@@ -26,7 +26,7 @@ internal static class AuditCommand
         var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is below this (0–100); overrides the plan's thresholds.min_score." };
         var timeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds and write a report marked partial." };
         var listAttacks = new Option<bool>("--list-attacks") { Description = "List the attacks a plan may name, then exit." };
-        var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data.")
+        var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
             data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks,
         };
