@@ -81,7 +81,8 @@ public static class Gemm
     /// <summary>Name of the micro-kernel the blocked path uses on this machine (for benchmark reports).</summary>
     public static string KernelName => GemmBlocked.KernelName;
 
-    private static bool IsSmall(int m, int n, int k) => (long)m * n * k < SmallFlops || n < 4 || m < 2;
+    /// <summary>Whether <see cref="Multiply"/> takes the unpacked row path (separate multiply and add) for this size.</summary>
+    internal static bool IsSmall(int m, int n, int k) => (long)m * n * k < SmallFlops || n < 4 || m < 2;
 
     /// <summary>The scalar reference implementation, accumulating in double: the test oracle.</summary>
     public static void Reference(

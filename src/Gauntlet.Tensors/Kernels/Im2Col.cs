@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Gauntlet.Tensors.Kernels;
 
@@ -19,6 +20,14 @@ internal static class Im2Col
     /// </summary>
     public static void Pack(ReadOnlySpan<float> x, in ConvDims d, Span<float> col, int rowStride)
     {
+        if (d.SW == 1 && d.PT == 0 && d.PL == 0 && d.OW >= Vector256<float>.Count
+            && ((d.OH - 1) * d.SH) + ((d.KH - 1) * d.DH) < d.H && d.OW - 1 + ((d.KW - 1) * d.DW) < d.W
+            && x.Length >= d.CinG * d.InPlane && col.Length >= ((d.K - 1) * rowStride) + d.P)
+        {
+            PackInside(x, d, col, rowStride);
+            return;
+        }
+
         int plane = d.InPlane, p = d.P;
         for (var c = 0; c < d.CinG; c++)
         {
@@ -59,6 +68,42 @@ internal static class Im2Col
                                 row[ow] = srow[iw0 + (ow * d.SW)];
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    // Every tap reads inside the input (no padding reaches the output) and rows are contiguous
+    // (unit stride along W): each output row is a copy of OW consecutive inputs, done in 8-wide
+    // chunks, the last one overlapping its predecessor instead of running past the row.
+    private static unsafe void PackInside(ReadOnlySpan<float> x, in ConvDims d, Span<float> col, int rowStride)
+    {
+        int plane = d.InPlane, ow = d.OW, width = d.W, last = ow - Vector256<float>.Count;
+        fixed (float* px = x, pcol = col)
+        {
+            var dst = pcol;
+            for (var c = 0; c < d.CinG; c++)
+            {
+                for (var kh = 0; kh < d.KH; kh++)
+                {
+                    for (var kw = 0; kw < d.KW; kw++)
+                    {
+                        var src = px + ((long)c * plane) + ((long)kh * d.DH * width) + (kw * d.DW);
+                        var row = dst;
+                        for (var oh = 0; oh < d.OH; oh++)
+                        {
+                            var s = src + ((long)oh * d.SH * width);
+                            for (var q = 0; q < last; q += Vector256<float>.Count)
+                            {
+                                Vector256.Store(Vector256.Load(s + q), row + q);
+                            }
+
+                            Vector256.Store(Vector256.Load(s + last), row + last);
+                            row += ow;
+                        }
+
+                        dst += rowStride;
                     }
                 }
             }

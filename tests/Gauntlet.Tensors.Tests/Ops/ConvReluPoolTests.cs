@@ -78,6 +78,38 @@ public class ConvReluPoolTests
         AssertClose(Autodiff.Grad(O.Sum(layered), x).ToArray(), Autodiff.Grad(O.Sum(fused), x).ToArray());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fused_WithoutGradient_MatchesTheLayersExactly_OnCnnSmallShapes(bool nan)
+    {
+        // The value-only path (bias after pooling), the direct single-channel convolution and the
+        // unpadded im2col, on real-valued data and the shapes of cnn-small (odd 11×11 second output).
+        var rng = new Rng(5);
+        var x = Tensor.RandN(rng, 3, 1, 28, 28);
+        if (nan)
+        {
+            x.Span[(28 * 5) + 7] = float.NaN;
+            x.Span[784 + 100] = float.PositiveInfinity;
+        }
+
+        var w1 = Tensor.RandN(rng, 8, 1, 3, 3);
+        var b1 = Tensor.RandN(rng, 8);
+        var w2 = Tensor.RandN(rng, 16, 8, 3, 3);
+        var b2 = Tensor.RandN(rng, 16);
+        var g = Conv2dGeometry.Symmetric(1, 0, 1, 1);
+        using (GradMode.NoGrad())
+        {
+            var e1 = O.MaxPool2d(O.Relu(O.Conv2d(x, w1, b1, g)), Pool);
+            var a1 = O.Conv2dReluMaxPool2x2(x, w1, b1, g);
+            Assert.Equal(e1.ToArray(), a1.ToArray());
+            var e2 = O.MaxPool2d(O.Relu(O.Conv2d(e1, w2, b2, g)), Pool);
+            var a2 = O.Conv2dReluMaxPool2x2(a1, w2, b2, g);
+            Assert.Equal(e2.ToArray(), a2.ToArray());
+            Assert.Equal(nan, a2.ToArray().Any(float.IsNaN));
+        }
+    }
+
     [Fact]
     public void TooSmallConvOutput_IsRejected_AndSequentialFallsBackToTheLayers()
     {
