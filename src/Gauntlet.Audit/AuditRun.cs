@@ -386,21 +386,7 @@ internal sealed class AuditRun
         var shape = _model.SampleShape.ToArray();
         var x = Tensor.FromArray(clean.ReadOnlySpan.Slice(k * per, per).ToArray(), shape);
         var adv = Tensor.FromArray(result.Adversarial.ReadOnlySpan.Slice(k * per, per).ToArray(), shape);
-        var width = _model.InputRange.Max - _model.InputRange.Min;
-        var delta = new float[per];
-        var largest = 1e-12f;
-        for (var i = 0; i < per; i++)
-        {
-            delta[i] = adv.ReadOnlySpan[i] - x.ReadOnlySpan[i];
-            largest = Math.Max(largest, Math.Abs(delta[i]));
-        }
-
-        for (var i = 0; i < per; i++)
-        {
-            delta[i] = 0.5f + (0.5f * delta[i] / largest);
-        }
-
-        Tensor ToUnit(Tensor t) => Ops.Map(t, v => (v - _model.InputRange.Min) / width);
+        var view = PerturbationView.Of(x, adv, _model.InputRange);
         return new AdversarialExample
         {
             Threat = threat,
@@ -411,9 +397,9 @@ internal sealed class AuditRun
             CleanPrediction = ClassName(result.OriginalPrediction[k]),
             AdversarialPrediction = ClassName(result.AdversarialPrediction[k]),
             AdversarialConfidence = Math.Round(result.AdversarialConfidence[k], 4),
-            CleanPng = Convert.ToBase64String(PngWriter.Encode(ToUnit(x))),
-            AdversarialPng = Convert.ToBase64String(PngWriter.Encode(ToUnit(adv))),
-            PerturbationPng = Convert.ToBase64String(PngWriter.Encode(Tensor.FromArray(delta, shape))),
+            CleanPng = Convert.ToBase64String(PngWriter.Encode(view.Clean)),
+            AdversarialPng = Convert.ToBase64String(PngWriter.Encode(view.Adversarial)),
+            PerturbationPng = Convert.ToBase64String(PngWriter.Encode(view.Perturbation)),
         };
     }
 

@@ -511,30 +511,11 @@ internal static class AttackCommand
     // Images are shown over the input domain: min → black, max → white.
     private static (string Clean, string Adversarial, string Perturbation, float Scale) WriteTriple(string folder, string stem, Tensor clean, Tensor adversarial, InputRange range)
     {
-        var c = clean.ReadOnlySpan;
-        var a = adversarial.ReadOnlySpan;
-        var largest = 0f;
-        for (var j = 0; j < c.Length; j++)
-        {
-            largest = Math.Max(largest, Math.Abs(a[j] - c[j]));
-        }
-
-        var scale = largest > 0f ? 0.5f / largest : 0f;
-        var width = range.Max - range.Min;
-        var shown = new float[c.Length];
-        var cleanShown = new float[c.Length];
-        var adversarialShown = new float[c.Length];
-        for (var j = 0; j < c.Length; j++)
-        {
-            shown[j] = 0.5f + ((a[j] - c[j]) * scale);
-            cleanShown[j] = (c[j] - range.Min) / width;
-            adversarialShown[j] = (a[j] - range.Min) / width;
-        }
-
+        var view = PerturbationView.Of(clean, adversarial, range);
         var names = ($"{stem}_clean.png", $"{stem}_adversarial.png", $"{stem}_perturbation.png");
-        PngWriter.Write(Path.Combine(folder, names.Item1), Tensor.FromArray(cleanShown, clean.Shape));
-        PngWriter.Write(Path.Combine(folder, names.Item2), Tensor.FromArray(adversarialShown, clean.Shape));
-        PngWriter.Write(Path.Combine(folder, names.Item3), Tensor.FromArray(shown, clean.Shape));
-        return (names.Item1, names.Item2, names.Item3, scale);
+        PngWriter.Write(Path.Combine(folder, names.Item1), view.Clean);
+        PngWriter.Write(Path.Combine(folder, names.Item2), view.Adversarial);
+        PngWriter.Write(Path.Combine(folder, names.Item3), view.Perturbation);
+        return (names.Item1, names.Item2, names.Item3, view.Scale);
     }
 }
