@@ -21,6 +21,7 @@ internal sealed class AuditRun
     private readonly CancellationToken _cancellation;
     private readonly Stopwatch _clock;
     private readonly bool[] _correct;
+    private readonly double[] _cleanByClass;
     private readonly double _totalWork;
     private double _done;
 
@@ -46,6 +47,7 @@ internal sealed class AuditRun
         }
 
         CleanAccuracy = data.Count == 0 ? 0 : _correct.Count(c => c) / (double)data.Count;
+        _cleanByClass = PerClass(new bool[data.Count]);
         _totalWork = plan.Threats.Sum(t => t.Epsilons.Count * (t.Attacks.Count + 0.5)) + 1;
     }
 
@@ -184,13 +186,12 @@ internal sealed class AuditRun
         var perClass = new List<ClassResult>();
         if (perClassRobust.TryGetValue(AttackerCategory.WhiteBox, out var whiteByClass))
         {
-            var clean = PerClass(new bool[n]);
             for (var c = 0; c < _model.ClassCount; c++)
             {
                 var count = _data.Labels.Count(l => l == c);
                 if (count > 0)
                 {
-                    perClass.Add(new ClassResult { ClassIndex = c, Name = ClassName(c), Count = count, CleanAccuracy = clean[c], RobustAccuracy = whiteByClass[c] });
+                    perClass.Add(new ClassResult { ClassIndex = c, Name = ClassName(c), Count = count, CleanAccuracy = _cleanByClass[c], RobustAccuracy = whiteByClass[c] });
                 }
             }
         }
@@ -203,7 +204,7 @@ internal sealed class AuditRun
             BlackOnly = blackOnly,
             NoiseOnly = noiseOnly,
             PerClassRobust = perClassRobust,
-            PerClassClean = PerClass(new bool[n]),
+            PerClassClean = _cleanByClass,
             Correct = _correct.Count(c => c),
             Samples = n,
             Examples = [.. examples.OrderBy(x => x.Index).Take(ExamplesPerThreat)],
