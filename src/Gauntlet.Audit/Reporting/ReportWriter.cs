@@ -38,6 +38,20 @@ public static class ReportWriter
         return written;
     }
 
+    /// <summary>Renders one format into <paramref name="path"/>, atomically (a temporary file renamed into place), creating its folder.</summary>
+    /// <param name="report">The audit report.</param>
+    /// <param name="format">One of <see cref="Formats"/>.</param>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is not one of <see cref="Formats"/>.</exception>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    public static void Write(AuditReport report, string format, string path)
+    {
+        var text = Render(report, format);
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        WriteAtomically(full, text);
+    }
+
     /// <summary>Renders <paramref name="report"/> in one format.</summary>
     /// <param name="report">The audit report.</param>
     /// <param name="format"><c>json</c>, <c>html</c>, <c>md</c>, <c>sarif</c> or <c>junit</c> (case-insensitive).</param>

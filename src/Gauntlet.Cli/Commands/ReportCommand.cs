@@ -19,20 +19,15 @@ internal static class ReportCommand
             var source = parse.GetValue(input)!;
             var report = ReportJson.Load(source);
             var chosen = parse.GetValue(format)!;
-            var text = ReportWriter.Render(report, chosen);
             var target = parse.GetValue(output)
                 ?? Path.Combine(Directory.Exists(source) ? source : Path.GetDirectoryName(Path.GetFullPath(source))!, ReportWriter.FileName(chosen));
             if (target == "-")
             {
-                parse.InvocationConfiguration.Output.Write(text);
+                parse.InvocationConfiguration.Output.Write(ReportWriter.Render(report, chosen));
                 return CliApp.ExitOk;
             }
 
-            var directory = Path.GetDirectoryName(Path.GetFullPath(target))!;
-            Directory.CreateDirectory(directory);
-            var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.tmp");
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, target, overwrite: true);
+            ReportWriter.Write(report, chosen, target);
             console.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
             return CliApp.ExitOk;
         });
