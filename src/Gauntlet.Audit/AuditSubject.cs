@@ -3,7 +3,6 @@ using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Onnx;
 using Gauntlet.Tensors;
-using Gauntlet.Tensors.Autograd;
 
 namespace Gauntlet.Audit;
 
@@ -21,24 +20,14 @@ public sealed record AuditSubject(IClassifier Classifier, string Path, string Sh
     /// <param name="model">The ONNX model.</param>
     /// <param name="data">Data shaped like the model's input.</param>
     /// <param name="range">The input domain (default [0, 1]).</param>
-    /// <exception cref="ArgumentException">The model's output for one sample is not <c>[1, K]</c> with K ≥ 2.</exception>
+    /// <exception cref="InvalidDataException">The model's output for one sample is not <c>[1, K]</c> with K ≥ 2.</exception>
     public static AuditSubject FromOnnx(OnnxClassifier model, LabeledImages data, InputRange? range = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        Tensor probe;
-        using (GradMode.NoGrad())
-        {
-            probe = model.Forward(data.Take(1).Images);
-        }
-
-        if (probe.Rank != 2 || probe.Dim(1) < 2)
-        {
-            throw new ArgumentException($"the model's first output has shape {probe.Shape} for one sample; expected [1, K] class scores with K ≥ 2.", nameof(model));
-        }
-
+        var classes = model.ProbeClassCount(data.Take(1).Images);
         var path = model.Session.Model.Path;
-        var classifier = new ModuleClassifier(new Gauntlet.Tensors.Nn.Sequential(model), new Shape(data.Images.Shape.Dims[1..].ToArray()), probe.Dim(1), range ?? InputRange.Unit);
+        var classifier = new ModuleClassifier(new Gauntlet.Tensors.Nn.Sequential(model), new Shape(data.Images.Shape.Dims[1..].ToArray()), classes, range ?? InputRange.Unit);
         return new AuditSubject(classifier, path ?? "in-memory ONNX model", path is not null && File.Exists(path) ? HashFile(path) : "unknown", "onnx");
     }
 

@@ -103,18 +103,7 @@ internal sealed class ModelArguments
             }
         }
 
-        Gauntlet.Tensors.Tensor probe;
-        using (Gauntlet.Tensors.Autograd.GradMode.NoGrad())
-        {
-            probe = network.Forward(data.Take(1).Images);
-        }
-
-        if (probe.Rank != 2 || probe.Dim(1) < 2)
-        {
-            throw new UserInputException($"{path}: the first output has shape {probe.Shape} for one image; expected [1, K] class scores with K ≥ 2.");
-        }
-
-        var classes = probe.Dim(1);
+        var classes = network.ProbeClassCount(data.Take(1).Images);
         var names = data.ClassCount == classes ? data.ClassNames : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
         var wrapper = new Gauntlet.Tensors.Nn.Sequential(network);
         return new LoadedModel("onnx", wrapper, new Gauntlet.Tensors.Shape(sample), classes, names, path);

@@ -34,4 +34,22 @@ public sealed class OnnxClassifier : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => _session.Forward(input);
+
+    /// <summary>
+    /// The number of classes K. ONNX graphs declare their input but not the class count, so this
+    /// runs <paramref name="oneSample"/> (a batch of one) and reads the first output's shape.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The output for one sample is not <c>[1, K]</c> with K ≥ 2; the message names the model.</exception>
+    public int ProbeClassCount(Tensor oneSample)
+    {
+        Tensor probe;
+        using (Gauntlet.Tensors.Autograd.GradMode.NoGrad())
+        {
+            probe = Forward(oneSample);
+        }
+
+        return probe.Rank == 2 && probe.Dim(0) == 1 && probe.Dim(1) >= 2
+            ? probe.Dim(1)
+            : throw new InvalidDataException($"{_session.Model.Path ?? "the model"}: the first output has shape {probe.Shape} for one sample; expected [1, K] class scores with K ≥ 2.");
+    }
 }
