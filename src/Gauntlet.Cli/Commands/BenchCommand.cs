@@ -12,10 +12,13 @@ namespace Gauntlet.Cli.Commands;
 
 /// <summary>
 /// <c>gauntlet bench</c>: SGEMM GFLOP/s, reference-CNN inference images/s, PGD-20 images/s and
-/// bytes allocated per PGD step on this machine. Each figure is the best of several repeats.
+/// bytes allocated per PGD step on this machine. Each figure is the best of several repeats after
+/// a timed warm-up (steady state).
 /// </summary>
 internal static class BenchCommand
 {
+    private static TimeSpan s_warmUp = TimeSpan.FromSeconds(2);
+
     public static Command Create(IAnsiConsole console)
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
@@ -48,6 +51,7 @@ internal static class BenchCommand
 
     private static void Run(IAnsiConsole console, bool quick, int repeats)
     {
+        s_warmUp = quick ? TimeSpan.Zero : TimeSpan.FromSeconds(2);
         var threads = Parallelism.ThreadCount;
         console.MarkupLine($"[bold]gauntlet bench[/] · {Environment.ProcessorCount} cores · {threads} threads · GEMM kernel {Markup.Escape(Gemm.KernelName)}{(quick ? " · quick" : string.Empty)}");
 
@@ -114,7 +118,17 @@ internal static class BenchCommand
 
     private static double Best(int repeats, Func<double> seconds)
     {
-        seconds(); // warm-up
+        // .NET compiles a method fully optimised only after about 30 calls and a background delay
+        // (tiered compilation); until then hot loops run in less optimised on-stack-replacement code.
+        // Warming up for a fixed time, as BenchmarkDotNet does, reports steady-state figures, which is
+        // what the PyTorch and ONNX Runtime references (native code) measure too.
+        var warm = Stopwatch.StartNew();
+        do
+        {
+            seconds();
+        }
+        while (warm.Elapsed < s_warmUp);
+
         var best = double.MaxValue;
         for (var i = 0; i < repeats; i++)
         {
