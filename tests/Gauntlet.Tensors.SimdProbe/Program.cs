@@ -48,6 +48,22 @@ Write(writer, fusedGrads[0].ToArray());
 Write(writer, fusedGrads[1].ToArray());
 var frozen = Ops.Conv2dReluMaxPool2x2(x, w.Detach(), bias, new Conv2dGeometry(PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1));
 Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(frozen, frozen)), x).ToArray());
+
+// Unpadded, unit-stride convolutions large enough for the implicit GEMM (cnn-small's second
+// convolution with fewer channels): plain, fused with winning positions, and fused values only.
+var x2 = Tensor.RandN(rng, 3, 8, 13, 13).RequireGrad();
+var w2 = Tensor.RandN(rng, 16, 8, 3, 3).RequireGrad();
+var bias2 = Tensor.RandN(rng, 16);
+var plain = Ops.Conv2d(x2, w2, bias2, new Conv2dGeometry());
+Write(writer, plain.ToArray());
+var pooled2 = Ops.Conv2dReluMaxPool2x2(x2, w2, bias2, new Conv2dGeometry());
+Write(writer, pooled2.ToArray());
+Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(pooled2, pooled2)), x2).ToArray());
+using (GradMode.NoGrad())
+{
+    Write(writer, Ops.Conv2dReluMaxPool2x2(x2, w2, bias2, new Conv2dGeometry()).ToArray());
+}
+
 return 0;
 
 static void Write(BinaryWriter writer, float[] values)

@@ -4,7 +4,8 @@ namespace Gauntlet.Tensors.Kernels;
 
 /// <summary>
 /// Convolution forward, backward-data and backward-weights as im2col + <see cref="Gemm"/> per
-/// (sample, group). Work is split across samples with <see cref="Parallelism.For"/> (the GEMMs run
+/// (sample, group); the forward of unit-stride, unpadded convolutions uses
+/// <see cref="ImplicitConvGemm"/> instead (the same sums without the im2col matrix). Work is split across samples with <see cref="Parallelism.For"/> (the GEMMs run
 /// serially inside that region, or in parallel over rows when there is one sample). Every output
 /// element is produced by one thread in a fixed order, and weight-gradient partials are summed in
 /// a fixed block order that depends only on the batch size, so results are identical for any
@@ -18,6 +19,12 @@ internal static class Conv2dKernels
     /// <summary><c>y = conv(x, w) (+ bias)</c>; <paramref name="y"/> is overwritten.</summary>
     public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y)
     {
+        if (ImplicitConvGemm.Applies(d))
+        {
+            ForwardImplicit(x, w, bias, d, y);
+            return;
+        }
+
         Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
         {
             var col = d.IsPointwise ? Span<float>.Empty : Scratch.Get(0, d.K * d.P);
@@ -42,6 +49,37 @@ internal static class Conv2dKernels
                     for (var co = 0; co < d.Cout; co++)
                     {
                         var plane = y.AsSpan((n * d.OutSample) + (co * d.P), d.P);
+                        TensorPrimitives.Add(plane, bias[co], plane);
+                    }
+                }
+            }
+        });
+    }
+
+    // Unit-stride, unpadded convolutions: the implicit GEMM per sample (no im2col matrix), its planes
+    // (rows W apart) copied row by row into y, then the bias added, as in the im2col path.
+    private static void ForwardImplicit(float[] x, float[] w, float[]? bias, ConvDims d, float[] y)
+    {
+        var stride = ImplicitConvGemm.PlaneStride(d, d.OH, d.OW);
+        Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
+        {
+            var packed = Scratch.Get(2, ImplicitConvGemm.PackedWeightsLength(d));
+            ImplicitConvGemm.PackWeights(w, d, packed);
+            var panel = Scratch.Get(0, d.K * GemmBlocked.NR);
+            var conv = Scratch.Get(1, d.Cout * stride);
+            for (var n = start; n < end; n++)
+            {
+                ImplicitConvGemm.Sample(x.AsSpan(n * d.InSample, d.InSample), packed, d, d.OH, d.OW, conv, panel);
+                for (var co = 0; co < d.Cout; co++)
+                {
+                    var plane = y.AsSpan((n * d.OutSample) + (co * d.P), d.P);
+                    for (var oy = 0; oy < d.OH; oy++)
+                    {
+                        conv.Slice((co * stride) + (oy * d.W), d.OW).CopyTo(plane.Slice(oy * d.OW, d.OW));
+                    }
+
+                    if (bias is not null)
+                    {
                         TensorPrimitives.Add(plane, bias[co], plane);
                     }
                 }

@@ -24,6 +24,12 @@ internal static class ConvReluPoolKernels
     {
         int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
         var direct = IsDirect(d);
+        if (!direct && ImplicitConvGemm.Applies(d))
+        {
+            ForwardImplicit(x, w, bias, d, y, argmax);
+            return;
+        }
+
         var fused = !Gemm.IsSmall(d.Cout, d.P, d.K);
         var wide = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && d.OW >= Vector512<float>.Count;
         var s = direct ? 1 : SamplesPerGemm(d, 2048, 16);
@@ -99,8 +105,47 @@ internal static class ConvReluPoolKernels
                                 TensorPrimitives.Add(plane, bias[co], plane);
                             }
 
-                            PoolPlane(plane, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
+                            PoolPlane(plane, d.OW, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
                         }
+                    }
+                }
+            }
+        });
+    }
+
+    // Per sample: the convolution of the output rows and columns the windows read (an odd last row or
+    // column is dropped) by the implicit GEMM, then pooled from planes whose rows are W apart.
+    private static void ForwardImplicit(float[] x, float[] w, float[]? bias, ConvDims d, float[] y, int[]? argmax)
+    {
+        int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
+        var stride = ImplicitConvGemm.PlaneStride(d, 2 * ph, 2 * pw);
+        Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
+        {
+            var packed = Scratch.Get(2, ImplicitConvGemm.PackedWeightsLength(d));
+            ImplicitConvGemm.PackWeights(w, d, packed);
+            var panel = Scratch.Get(0, d.K * GemmBlocked.NR);
+            var conv = Scratch.Get(1, d.Cout * stride);
+            for (var n = start; n < end; n++)
+            {
+                ImplicitConvGemm.Sample(x.AsSpan(n * d.InSample, d.InSample), packed, d, 2 * ph, 2 * pw, conv, panel);
+                for (var co = 0; co < d.Cout; co++)
+                {
+                    var plane = conv.Slice(co * stride, stride);
+                    var outBase = ((n * d.Cout) + co) * pooled;
+                    var yp = y.AsSpan(outBase, pooled);
+                    if (argmax is null)
+                    {
+                        PoolValues(plane, d.W, ph, pw, yp, bias is null ? 0f : bias[co]);
+                    }
+                    else
+                    {
+                        // Winning positions are those of conv + bias, where rounding may create ties.
+                        if (bias is not null)
+                        {
+                            TensorPrimitives.Add(plane, bias[co], plane);
+                        }
+
+                        PoolPlane(plane, d.W, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
                     }
                 }
             }
@@ -303,7 +348,7 @@ internal static class ConvReluPoolKernels
     {
         if (!Avx2.IsSupported || pw < 4)
         {
-            PoolPlane(plane, ow, ph, pw, y, default, 0, bias);
+            PoolPlane(plane, ow, ow, ph, pw, y, default, 0, bias);
             return;
         }
 
@@ -335,11 +380,13 @@ internal static class ConvReluPoolKernels
         }
     }
 
-    // 2×2 stride-2 max pooling of one convolution-output plane followed by ReLU. Windows without a
+    // 2×2 stride-2 max pooling of one convolution-output plane (rows `stride` apart) followed by
+    // ReLU; winning positions are numbered as in a plane with rows `indexRow` apart. Windows without a
     // NaN take a branch-free AVX2 path (four windows per step); planes with a NaN take the exact
     // scalar path (first maximum wins, a NaN propagates).
-    private static unsafe void PoolPlane(Span<float> plane, int ow, int ph, int pw, Span<float> y, Span<int> argmax, int indexBase, float bias)
+    private static unsafe void PoolPlane(Span<float> plane, int stride, int indexRow, int ph, int pw, Span<float> y, Span<int> argmax, int indexBase, float bias)
     {
+        var ow = stride;
         var track = !argmax.IsEmpty;
         var vector = Avx2.IsSupported && pw >= 4 && !float.IsNaN(bias) && !float.IsNaN(TensorPrimitives.Sum(plane));
         fixed (float* pp = plane, py = y)
@@ -354,7 +401,7 @@ internal static class ConvReluPoolKernels
                     var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
                     var compact = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
                     var one = Vector256.Create(1);
-                    var below = Vector256.Create(ow);
+                    var below = Vector256.Create(indexRow);
                     var biasV = Vector256.Create(bias);
                     for (; j + 4 <= pw; j += 4)
                     {
@@ -375,7 +422,7 @@ internal static class ConvReluPoolKernels
                         {
                             var off0 = right0.AsInt32() & one;
                             var off1 = (right1.AsInt32() & one) + below;
-                            var index = Vector256.Create(indexBase + top + (2 * j)) + lanes + Avx2.BlendVariable(off0, off1, lower.AsInt32());
+                            var index = Vector256.Create(indexBase + (2 * i * indexRow) + (2 * j)) + lanes + Avx2.BlendVariable(off0, off1, lower.AsInt32());
                             var positive = Avx.CompareGreaterThan(m, Vector256<float>.Zero).AsInt32();
                             index = Avx2.BlendVariable(Vector256.Create(-1), index, positive);
                             Sse2.Store(pa + (i * pw) + j, Avx2.PermuteVar8x32(index, compact).GetLower());
@@ -396,7 +443,9 @@ internal static class ConvReluPoolKernels
                     py[(i * pw) + j] = positive || float.IsNaN(best) ? best : 0f;
                     if (track)
                     {
-                        pa[(i * pw) + j] = positive ? indexBase + at : -1;
+                        var below = at >= top + ow ? 1 : 0;
+                        var right = at - top - (below * ow) - (2 * j);
+                        pa[(i * pw) + j] = positive ? indexBase + (((2 * i) + below) * indexRow) + (2 * j) + right : -1;
                     }
                 }
             }

@@ -72,9 +72,7 @@ internal static unsafe class GemmBlocked
         for (var jc = j0; jc < j1; jc += NC)
         {
             var nc = Math.Min(NC, j1 - jc);
-            // K blocks of equal size (at most KC), depending only on k: no thin last block.
-            var kBlocks = (k + KC - 1) / KC;
-            var kStep = (k + kBlocks - 1) / kBlocks;
+            var kStep = KStep(k);
             for (var pc = 0; pc < k; pc += kStep)
             {
                 var kc = Math.Min(kStep, k - pc);
@@ -117,10 +115,26 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    /// <summary>
+    /// Size of the K blocks a product of depth <paramref name="k"/> is summed in (the last may be
+    /// shorter): blocks of equal size, at most KC, depending only on k, so there is no thin last block.
+    /// Callers that drive <see cref="Kernel"/> themselves use the same blocks to get the same sums.
+    /// </summary>
+    public static int KStep(int k)
+    {
+        var kBlocks = (k + KC - 1) / KC;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
     private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
+    /// <summary>
+    /// One MR×NR tile of C from an MR-row A micro-panel and an NR-column B micro-panel, both k-major:
+    /// each element is the FMA chain over the kc steps from zero, then stored (<paramref name="overwrite"/>)
+    /// or added to C.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    public static void Kernel(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
     {
         if (s_width == 512)
         {
@@ -137,7 +151,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Packs alpha·op(A)[ic..ic+mc, pc..pc+kc] into MR-row micro-panels, k-major, zero-padded.</summary>
-    private static void PackA(bool transA, float* a, int lda, int ic, int mc, int pc, int kc, float alpha, int mr, float* dst)
+    public static void PackA(bool transA, float* a, int lda, int ic, int mc, int pc, int kc, float alpha, int mr, float* dst)
     {
         for (var ir = 0; ir < mc; ir += mr)
         {
