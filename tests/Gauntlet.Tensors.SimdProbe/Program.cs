@@ -59,9 +59,14 @@ Write(writer, plain.ToArray());
 var pooled2 = Ops.Conv2dReluMaxPool2x2(x2, w2, bias2, new Conv2dGeometry());
 Write(writer, pooled2.ToArray());
 Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(pooled2, pooled2)), x2).ToArray());
+// Single-channel direct convolution fused with pooling, values only (registers-only with AVX-512).
+var x3 = Tensor.RandN(rng, 2, 1, 20, 21);
+var w3 = Tensor.RandN(rng, 8, 1, 3, 3);
+var bias3 = Tensor.RandN(rng, 8);
 using (GradMode.NoGrad())
 {
     Write(writer, Ops.Conv2dReluMaxPool2x2(x2, w2, bias2, new Conv2dGeometry()).ToArray());
+    Write(writer, Ops.Conv2dReluMaxPool2x2(x3, w3, bias3, new Conv2dGeometry()).ToArray());
 }
 
 return 0;

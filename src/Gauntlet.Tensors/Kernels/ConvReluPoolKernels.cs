@@ -31,6 +31,19 @@ internal static class ConvReluPoolKernels
         }
 
         var fused = !Gemm.IsSmall(d.Cout, d.P, d.K);
+        if (argmax is null && fused && DirectConvPool.Applies(d))
+        {
+            var perSample = d.Cout * pooled;
+            Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
+            {
+                for (var n = start; n < end; n++)
+                {
+                    DirectConvPool.SingleChannel512(x.AsSpan(n * d.InSample, d.InSample), w, bias, d, y.AsSpan(n * perSample, perSample));
+                }
+            });
+            return;
+        }
+
         var wide = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && d.OW >= Vector512<float>.Count;
         var s = direct ? 1 : SamplesPerGemm(d, 2048, 16);
         var chunks = (d.N + s - 1) / s;

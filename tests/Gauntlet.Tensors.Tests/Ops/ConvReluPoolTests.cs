@@ -113,6 +113,25 @@ public class ConvReluPoolTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 40, 37, 3, 3)] // three 16-wide column chunks, odd output width
+    [InlineData(1, 19, 18, 5, 2)] // rectangular kernel, odd output height
+    public void Fused_WithoutGradient_SingleChannel_MatchesTheLayersExactly(int n, int h, int w, int kh, int kw)
+    {
+        // The single-channel kernel that pools in registers (AVX-512) or the direct kernel and the
+        // value-only epilogue (narrower machines).
+        var rng = new Rng(h * w);
+        var x = Tensor.RandN(rng, n, 1, h, w);
+        var weight = Tensor.RandN(rng, 12, 1, kh, kw);
+        var bias = Tensor.RandN(rng, 12);
+        var g = new Conv2dGeometry();
+        using (GradMode.NoGrad())
+        {
+            var expected = O.MaxPool2d(O.Relu(O.Conv2d(x, weight, bias, g)), Pool);
+            Assert.Equal(expected.ToArray(), O.Conv2dReluMaxPool2x2(x, weight, bias, g).ToArray());
+        }
+    }
+
     [Fact]
     public void TooSmallConvOutput_IsRejected_AndSequentialFallsBackToTheLayers()
     {
