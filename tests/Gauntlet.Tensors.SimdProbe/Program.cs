@@ -63,10 +63,14 @@ Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(pooled2, pooled2)), x2).ToArray
 var x3 = Tensor.RandN(rng, 2, 1, 20, 21);
 var w3 = Tensor.RandN(rng, 8, 1, 3, 3);
 var bias3 = Tensor.RandN(rng, 8);
+
+// A batch large enough for the blocked-samples path at every width (NR = 32, 16 or 4 samples).
+var x4 = Tensor.RandN(rng, 70, 8, 13, 13);
 using (GradMode.NoGrad())
 {
     Write(writer, Ops.Conv2dReluMaxPool2x2(x2, w2, bias2, new Conv2dGeometry()).ToArray());
     Write(writer, Ops.Conv2dReluMaxPool2x2(x3, w3, bias3, new Conv2dGeometry()).ToArray());
+    Write(writer, Ops.Conv2dReluMaxPool2x2(x4, w2, bias2, new Conv2dGeometry()).ToArray());
 }
 
 return 0;

@@ -24,6 +24,12 @@ internal static class ConvReluPoolKernels
     {
         int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
         var direct = IsDirect(d);
+        if (argmax is null && !direct && SampleBlockConvPool.Applies(d))
+        {
+            SampleBlockConvPool.Forward(x, w, bias, d, y);
+            return;
+        }
+
         if (!direct && ImplicitConvGemm.Applies(d))
         {
             ForwardImplicit(x, w, bias, d, y, argmax);

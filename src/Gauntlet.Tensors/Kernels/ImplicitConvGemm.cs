@@ -152,8 +152,9 @@ internal static unsafe class ImplicitConvGemm
         }
     }
 
+    /// <summary>Copies one row of a B micro-panel (<paramref name="nr"/> floats).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyPanelRow(float* src, float* dst, int nr)
+    public static void CopyPanelRow(float* src, float* dst, int nr)
     {
         if (nr == 32 && Vector512.IsHardwareAccelerated)
         {

@@ -132,6 +132,29 @@ public class ConvReluPoolTests
         }
     }
 
+    [Theory]
+    [InlineData(70, 8, 13, 13, 16, 1, 1)] // cnn-small's second convolution with fewer channels; a partial last block of samples
+    [InlineData(66, 3, 17, 15, 12, 2, 1)] // stride 2
+    [InlineData(64, 4, 12, 13, 8, 1, 2)]  // dilation 2
+    public void Fused_WithoutGradient_ForManySamples_MatchesTheLayersExactly(int n, int cin, int h, int w, int cout, int stride, int dilation)
+    {
+        // Batches large enough for the blocked-samples path (NR samples per GEMM column block).
+        var rng = new Rng(n + h);
+        var x = Tensor.RandN(rng, n, cin, h, w);
+        x.Span[5] = float.NaN;
+        x.Span[(n - 1) * cin * h * w] = float.NegativeInfinity;
+        var weight = Tensor.RandN(rng, cout, cin, 3, 3);
+        var bias = Tensor.RandN(rng, cout);
+        var g = Conv2dGeometry.Symmetric(stride, 0, dilation, 1);
+        using (GradMode.NoGrad())
+        {
+            var expected = O.MaxPool2d(O.Relu(O.Conv2d(x, weight, bias, g)), Pool);
+            var actual = O.Conv2dReluMaxPool2x2(x, weight, bias, g);
+            Assert.Equal(expected.ToArray(), actual.ToArray());
+            Assert.Contains(actual.ToArray(), float.IsNaN);
+        }
+    }
+
     [Fact]
     public void TooSmallConvOutput_IsRejected_AndSequentialFallsBackToTheLayers()
     {
