@@ -4,7 +4,7 @@ using Gauntlet.Tensors.Autograd;
 
 namespace Gauntlet.Benchmarks;
 
-/// <summary>The two convolutions of cnn-small on a batch of 250, forward and backward (input and weight gradients).</summary>
+/// <summary>The two convolutions of cnn-small on a batch of 250: forward, fused with ReLU and pooling, and backward (input and weight gradients).</summary>
 [MemoryDiagnoser]
 public class ConvBenchmarks
 {
@@ -32,6 +32,21 @@ public class ConvBenchmarks
         using (GradMode.NoGrad())
         {
             return Ops.Conv2d(_x, _w, _b, new Conv2dGeometry());
+        }
+    }
+
+    /// <summary>
+    /// Convolution + ReLU + 2×2 max-pool as one operation, values only, in a <see cref="TensorScope"/>
+    /// (pooled output storage, as inference runs): cnn-small's inference path. Returns one element so
+    /// the result is consumed before the scope takes its storage back.
+    /// </summary>
+    [Benchmark]
+    public float FusedReluPoolForwardScoped()
+    {
+        using (GradMode.NoGrad())
+        using (TensorScope.Begin())
+        {
+            return Ops.Conv2dReluMaxPool2x2(_x, _w, _b, new Conv2dGeometry()).ReadOnlySpan[0];
         }
     }
 
