@@ -30,7 +30,8 @@ internal static class ConvReluPoolKernels
             return;
         }
 
-        if (!direct && ImplicitConvGemm.Applies(d))
+        // A single sample takes im2col, whose GEMM splits across threads (see Conv2dKernels.Forward).
+        if (!direct && (d.N > 1 || Parallelism.ThreadCount == 1) && ImplicitConvGemm.Applies(d))
         {
             ForwardImplicit(x, w, bias, d, y, argmax);
             return;

@@ -31,7 +31,7 @@ public class ConvReluPoolTests
         { 2, 5, 6, 6, 3, 1, 1, 0, 1, 1 },    // pointwise
         { 2, 8, 13, 13, 16, 3, 1, 0, 1, 1 }, // implicit GEMM (cnn-small's second convolution, fewer channels)
         { 2, 8, 15, 14, 10, 3, 1, 0, 2, 2 }, // implicit GEMM with dilation and groups (5 rows: partial tiles)
-        { 1, 48, 7, 9, 9, 3, 1, 0, 1, 1 },   // implicit GEMM over two K blocks (K = 432)
+        { 2, 48, 7, 9, 9, 3, 1, 0, 1, 1 },   // implicit GEMM over two K blocks (K = 432)
     };
 
     [Theory]
