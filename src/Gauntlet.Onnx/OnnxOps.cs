@@ -468,6 +468,30 @@ internal static partial class OnnxOps
         }
 
         var b = Opt(a, 2) is { } bv ? F(bv) : null;
+        var y = Ops.Conv2d(x, w, b, ConvGeometry(n, x, w, lifted));
+        return lifted ? Ops.Squeeze(y, 2) : y;
+    }
+
+    /// <summary>
+    /// A Conv node followed by Relu and a 2×2 stride-2 MaxPool (<see cref="OnnxFusion"/> checks the
+    /// nodes) as one fused operation, with the same values and gradients; null when the input is
+    /// not 2-D spatial, so the caller runs the three nodes one by one.
+    /// </summary>
+    internal static Tensor? ConvReluMaxPool(OnnxNode conv, OnnxValue?[] a)
+    {
+        var x = F(Arg(conv, a, 0));
+        var w = F(Arg(conv, a, 1));
+        if (x.Rank != 4 || w.Rank != 4)
+        {
+            return null;
+        }
+
+        var b = Opt(a, 2) is { } bv ? F(bv) : null;
+        return Ops.Conv2dReluMaxPool2x2(x, w, b, ConvGeometry(conv, x, w, lifted: false));
+    }
+
+    private static Conv2dGeometry ConvGeometry(OnnxNode n, Tensor x, Tensor w, bool lifted)
+    {
         var k = lifted ? 1 : 2;
         var kernel = w.Shape.ToArray()[2..];
         var strides = Lift(Ints(n, "strides", k, 1), 1, lifted);
@@ -476,9 +500,7 @@ internal static partial class OnnxOps
         var (pb, pe) = ConvPads(n, lifted ? spatial[1..] : spatial, lifted ? kernel[1..] : kernel, lifted ? strides[1..] : strides, lifted ? dil[1..] : dil);
         pb = Lift(pb, 0, lifted);
         pe = Lift(pe, 0, lifted);
-        var geo = new Conv2dGeometry(strides[0], strides[1], pb[0], pb[1], pe[0], pe[1], dil[0], dil[1], (int)n.GetInt("group", 1));
-        var y = Ops.Conv2d(x, w, b, geo);
-        return lifted ? Ops.Squeeze(y, 2) : y;
+        return new Conv2dGeometry(strides[0], strides[1], pb[0], pb[1], pe[0], pe[1], dil[0], dil[1], (int)n.GetInt("group", 1));
     }
 
     private static Tensor ConvTranspose(OnnxNode n, OnnxValue?[] a)

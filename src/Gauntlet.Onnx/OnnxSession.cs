@@ -14,6 +14,7 @@ public sealed class OnnxSession
     private readonly OnnxNode[] _order;
     private readonly Dictionary<string, OnnxValue> _constants = [];
     private readonly Dictionary<string, int> _lastUse = [];
+    private readonly bool[] _convReluPool;
 
     /// <summary>Prepares a session: checks every op is supported and sorts the nodes.</summary>
     /// <param name="model">The loaded model.</param>
@@ -62,6 +63,8 @@ public sealed class OnnxSession
         {
             _lastUse[o.Name] = int.MaxValue;
         }
+
+        _convReluPool = OnnxFusion.ConvReluPoolStarts(_order, _lastUse);
     }
 
     /// <summary>The default-domain opset the graph is evaluated under.</summary>
@@ -131,30 +134,47 @@ public sealed class OnnxSession
             }
 
             OnnxValue?[] outs;
+            var fused = false;
             try
             {
-                outs = OnnxOps.Execute(node, args, Opset);
+                // Conv → Relu → MaxPool 2×2 as one operation when OnnxFusion allows it (its outputs: the MaxPool's).
+                if (_convReluPool[i] && OnnxOps.ConvReluMaxPool(node, args) is { } pooled)
+                {
+                    outs = [OnnxValue.FromTensor(pooled)];
+                    fused = true;
+                }
+                else
+                {
+                    outs = OnnxOps.Execute(node, args, Opset);
+                }
             }
             catch (Exception e) when (e is TensorShapeException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException)
             {
                 throw new InvalidOperationException($"ONNX: node {node} failed: {e.Message}", e);
             }
 
-            for (var j = 0; j < node.Outputs.Count && j < outs.Length; j++)
+            var producer = fused ? _order[i + 2] : node;
+            for (var j = 0; j < producer.Outputs.Count && j < outs.Length; j++)
             {
-                if (node.Outputs[j].Length > 0 && outs[j] is not null)
+                if (producer.Outputs[j].Length > 0 && outs[j] is not null)
                 {
-                    env[node.Outputs[j]] = outs[j]!;
+                    env[producer.Outputs[j]] = outs[j]!;
                 }
             }
 
-            // Release values whose last reader was this node.
+            // Release values whose last reader was this node (the fused Relu and MaxPool read only
+            // the Conv and Relu outputs, which never existed).
             foreach (var name in node.Inputs)
             {
                 if (name.Length > 0 && _lastUse.TryGetValue(name, out var last) && last == i && !_constants.ContainsKey(name))
                 {
                     env.Remove(name);
                 }
+            }
+
+            if (fused)
+            {
+                i += 2;
             }
         }
 
