@@ -22,7 +22,7 @@ internal static class BenchCommand
     public static Command Create(IAnsiConsole console)
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
-        var repeats = new Option<int>("--repeats") { Description = "Repeats per figure; the best is reported.", DefaultValueFactory = _ => 3 };
+        var repeats = new Option<int>("--repeats") { Description = "Repeats per figure, after 2 s of warm-up runs; the best is reported.", DefaultValueFactory = _ => 3 };
         var export = new Option<string?>("--export") { Description = "Write the benchmark's cnn-small (cnn-small.onnx) and its images (images.f32: float32 [N, 1, 28, 28], little-endian) into this folder for an external runtime, then exit." };
         var command = new Command("bench", "Measure SGEMM GFLOP/s, cnn-small inference and PGD-20 throughput on this machine.")
         {

@@ -109,24 +109,7 @@ internal static class ConvReluPoolKernels
                     var n = first + i;
                     for (var co = 0; co < d.Cout; co++)
                     {
-                        var plane = conv.Slice((co * width) + (i * d.P), d.P);
-                        var outBase = ((n * d.Cout) + co) * pooled;
-                        var yp = y.AsSpan(outBase, pooled);
-                        if (argmax is null)
-                        {
-                            // Values only: max(v + b) = max(v) + b exactly (rounding is monotonic), and
-                            // ReLU commutes with the maximum, so the bias is added to the pooled values.
-                            PoolValues(plane, d.OW, ph, pw, yp, bias is null ? 0f : bias[co]);
-                        }
-                        else
-                        {
-                            if (bias is not null)
-                            {
-                                TensorPrimitives.Add(plane, bias[co], plane);
-                            }
-
-                            PoolPlane(plane, d.OW, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
-                        }
+                        PoolChannel(conv.Slice((co * width) + (i * d.P), d.P), d.OW, bias, d, n, co, y, argmax);
                     }
                 }
             }
@@ -137,7 +120,7 @@ internal static class ConvReluPoolKernels
     // column is dropped) by the implicit GEMM, then pooled from planes whose rows are W apart.
     private static void ForwardImplicit(float[] x, float[] w, float[]? bias, ConvDims d, float[] y, int[]? argmax)
     {
-        int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
+        int ph = d.OH / 2, pw = d.OW / 2;
         var stride = ImplicitConvGemm.PlaneStride(d, 2 * ph, 2 * pw);
         Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
         {
@@ -150,26 +133,34 @@ internal static class ConvReluPoolKernels
                 ImplicitConvGemm.Sample(x.AsSpan(n * d.InSample, d.InSample), packed, d, 2 * ph, 2 * pw, conv, panel);
                 for (var co = 0; co < d.Cout; co++)
                 {
-                    var plane = conv.Slice(co * stride, stride);
-                    var outBase = ((n * d.Cout) + co) * pooled;
-                    var yp = y.AsSpan(outBase, pooled);
-                    if (argmax is null)
-                    {
-                        PoolValues(plane, d.W, ph, pw, yp, bias is null ? 0f : bias[co]);
-                    }
-                    else
-                    {
-                        // Winning positions are those of conv + bias, where rounding may create ties.
-                        if (bias is not null)
-                        {
-                            TensorPrimitives.Add(plane, bias[co], plane);
-                        }
-
-                        PoolPlane(plane, d.W, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
-                    }
+                    PoolChannel(conv.Slice(co * stride, stride), d.W, bias, d, n, co, y, argmax);
                 }
             }
         });
+    }
+
+    // Bias, ReLU and 2×2 pooling of sample n's channel co from its convolution plane (rows
+    // rowStride apart) into y and, when tracked, argmax (positions numbered with rows OW apart).
+    private static void PoolChannel(Span<float> plane, int rowStride, float[]? bias, in ConvDims d, int n, int co, float[] y, int[]? argmax)
+    {
+        int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
+        var outBase = ((n * d.Cout) + co) * pooled;
+        var yp = y.AsSpan(outBase, pooled);
+        if (argmax is null)
+        {
+            // Values only: max(v + b) = max(v) + b exactly (rounding is monotonic), and ReLU
+            // commutes with the maximum, so the bias is added to the pooled values.
+            PoolValues(plane, rowStride, ph, pw, yp, bias is null ? 0f : bias[co]);
+            return;
+        }
+
+        // Winning positions are those of conv + bias, where rounding may create ties.
+        if (bias is not null)
+        {
+            TensorPrimitives.Add(plane, bias[co], plane);
+        }
+
+        PoolPlane(plane, rowStride, d.OW, ph, pw, yp, argmax.AsSpan(outBase, pooled), co * d.P, 0f);
     }
 
     // One input channel, unit stride and dilation, no padding that reaches the output: the
