@@ -136,6 +136,7 @@ public class ConvReluPoolTests
     [InlineData(70, 8, 13, 13, 16, 1, 1)] // cnn-small's second convolution with fewer channels; a partial last block of samples
     [InlineData(66, 3, 17, 15, 12, 2, 1)] // stride 2
     [InlineData(64, 4, 12, 13, 8, 1, 2)]  // dilation 2
+    [InlineData(64, 48, 7, 9, 9, 1, 1)]   // K = 432: two K blocks; 9 channels: a partial register tile
     public void Fused_WithoutGradient_ForManySamples_MatchesTheLayersExactly(int n, int cin, int h, int w, int cout, int stride, int dilation)
     {
         // Batches large enough for the blocked-samples path (NR samples per GEMM column block).
