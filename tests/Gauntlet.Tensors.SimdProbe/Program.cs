@@ -73,6 +73,15 @@ using (GradMode.NoGrad())
     Write(writer, Ops.Conv2dReluMaxPool2x2(x4, w2, bias2, new Conv2dGeometry()).ToArray());
 }
 
+// The same two with winners tracked (input gradients through frozen weights, as in attacks).
+foreach (var (input, weight, b) in new[] { (x3, w3, bias3), (x4, w2.Detach(), bias2) })
+{
+    var tracked = input.Detach().RequireGrad();
+    var result = Ops.Conv2dReluMaxPool2x2(tracked, weight, b, new Conv2dGeometry());
+    Write(writer, result.ToArray());
+    Write(writer, Autodiff.Grad(Ops.Sum(Ops.Multiply(result, result)), tracked).ToArray());
+}
+
 return 0;
 
 static void Write(BinaryWriter writer, float[] values)

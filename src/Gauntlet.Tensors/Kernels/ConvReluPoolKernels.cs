@@ -24,9 +24,9 @@ internal static class ConvReluPoolKernels
     {
         int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw;
         var direct = IsDirect(d);
-        if (argmax is null && !direct && SampleBlockConvPool.Applies(d))
+        if (!direct && SampleBlockConvPool.Applies(d))
         {
-            SampleBlockConvPool.Forward(x, w, bias, d, y);
+            SampleBlockConvPool.Forward(x, w, bias, d, y, argmax);
             return;
         }
 
@@ -38,14 +38,14 @@ internal static class ConvReluPoolKernels
         }
 
         var fused = !Gemm.IsSmall(d.Cout, d.P, d.K);
-        if (argmax is null && fused && DirectConvPool.Applies(d))
+        if (fused && DirectConvPool.Applies(d))
         {
             var perSample = d.Cout * pooled;
             Parallelism.For(d.N, d.FlopsPerSample, (start, end) =>
             {
                 for (var n = start; n < end; n++)
                 {
-                    DirectConvPool.SingleChannel512(x.AsSpan(n * d.InSample, d.InSample), w, bias, d, y.AsSpan(n * perSample, perSample));
+                    DirectConvPool.SingleChannel512(x.AsSpan(n * d.InSample, d.InSample), w, bias, d, y.AsSpan(n * perSample, perSample), argmax is null ? default : argmax.AsSpan(n * perSample, perSample));
                 }
             });
             return;

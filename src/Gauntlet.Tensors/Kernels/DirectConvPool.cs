@@ -5,12 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace Gauntlet.Tensors.Kernels;
 
 /// <summary>
-/// Convolution + bias + ReLU + 2×2 stride-2 max pooling of single-channel samples, values only
-/// (inference), with AVX-512: the two convolution rows of a pooling row are computed together in
-/// registers and pooled there, so no convolution output is ever stored. Each convolution output is
+/// Convolution + bias + ReLU + 2×2 stride-2 max pooling of single-channel samples with AVX-512,
+/// values only or with each window's winner: the two convolution rows of a pooling row are computed
+/// together in registers and pooled there, so no convolution output is ever stored. Each convolution output is
 /// the FMA chain over the taps in row-major order from zero, exactly as the direct kernel and the
-/// blocked GEMM compute it, and the pooling is ReLU(max of the window + bias) as in the value-only
-/// epilogue, so results equal convolution, ReLU and pooling applied in turn bit for bit.
+/// blocked GEMM compute it, and the pooling is that of the value-only or tracked epilogue, so
+/// results equal convolution, ReLU and pooling applied in turn bit for bit.
 /// </summary>
 internal static unsafe class DirectConvPool
 {
@@ -25,10 +25,14 @@ internal static unsafe class DirectConvPool
         && d.OH + d.KH - 1 <= d.H && d.OW + d.KW - 1 <= d.W && d.OW / 2 * 2 >= 16 && d.OH >= 2 && d.Cout % 4 == 0;
 
     /// <summary>
-    /// <paramref name="y"/> <c>[Cout, OH/2, OW/2]</c> of one sample <paramref name="x"/> (<c>[1, H, W]</c>).
+    /// <paramref name="y"/> <c>[Cout, OH/2, OW/2]</c> of one sample <paramref name="x"/> (<c>[1, H, W]</c>)
+    /// and, unless empty, <paramref name="argmax"/> (same size): each window's first maximum of
+    /// conv + bias as an index into the sample's convolution output <c>[Cout, OH·OW]</c>, or −1 where
+    /// that maximum is not positive, as the tracked epilogue gives it.
     /// </summary>
-    public static void SingleChannel512(ReadOnlySpan<float> x, float[] w, float[]? bias, in ConvDims d, Span<float> y)
+    public static void SingleChannel512(ReadOnlySpan<float> x, float[] w, float[]? bias, in ConvDims d, Span<float> y, Span<int> argmax)
     {
+        var track = !argmax.IsEmpty;
         // Per step: four output channels × the two convolution rows of a pooling row × two 16-wide
         // column chunks, sixteen accumulators. Chunks start at even columns so that every window lies
         // inside one chunk; the last chunk overlaps its predecessor instead of running past the row.
@@ -44,7 +48,9 @@ internal static unsafe class DirectConvPool
 
         starts[chunks] = starts[chunks - 1];
         var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+        var lanesIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         fixed (float* px = x, pw0 = w, py = y)
+        fixed (int* pa = argmax)
         {
             for (var co = 0; co < d.Cout; co += 4)
             {
@@ -117,6 +123,25 @@ internal static unsafe class DirectConvPool
                         }
 
                         int o0 = outRow + (c0 / 2), o1 = outRow + (c1 / 2);
+                        if (track)
+                        {
+                            // Index of the window's top-left tap for each lane: co·P + 2i·OW + column.
+                            var rowBase = Vector512.Create(2 * i * d.OW) + lanesIndex;
+                            var i0 = rowBase + Vector512.Create((co * d.P) + c0);
+                            var i1 = rowBase + Vector512.Create((co * d.P) + c1);
+                            var p = d.P;
+                            var pooledOffset = (long)co * pooled;
+                            PoolTracked(a00, b00, b0, even, i0, d.OW, y0 + o0, pa + pooledOffset + o0);
+                            PoolTracked(a01, b01, b0, even, i1, d.OW, y0 + o1, pa + pooledOffset + o1);
+                            PoolTracked(a10, b10, b1, even, i0 + Vector512.Create(p), d.OW, y1 + o0, pa + pooledOffset + pooled + o0);
+                            PoolTracked(a11, b11, b1, even, i1 + Vector512.Create(p), d.OW, y1 + o1, pa + pooledOffset + pooled + o1);
+                            PoolTracked(a20, b20, b2, even, i0 + Vector512.Create(2 * p), d.OW, y2 + o0, pa + pooledOffset + (2 * pooled) + o0);
+                            PoolTracked(a21, b21, b2, even, i1 + Vector512.Create(2 * p), d.OW, y2 + o1, pa + pooledOffset + (2 * pooled) + o1);
+                            PoolTracked(a30, b30, b3, even, i0 + Vector512.Create(3 * p), d.OW, y3 + o0, pa + pooledOffset + (3 * pooled) + o0);
+                            PoolTracked(a31, b31, b3, even, i1 + Vector512.Create(3 * p), d.OW, y3 + o1, pa + pooledOffset + (3 * pooled) + o1);
+                            continue;
+                        }
+
                         Pool(a00, b00, b0, even, y0 + o0);
                         Pool(a01, b01, b0, even, y0 + o1);
                         Pool(a10, b10, b1, even, y1 + o0);
@@ -129,6 +154,37 @@ internal static unsafe class DirectConvPool
                 }
             }
         }
+    }
+
+    // Eight windows with their winners, as the tracked epilogue (PoolPlane after adding the bias)
+    // computes them: over conv + bias, the taps in row-major order, a later tap wins only when it is
+    // greater or is the first NaN; the value is ReLU'd (a NaN propagates) and the index is −1 unless
+    // the maximum is positive.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PoolTracked(Vector512<float> upper, Vector512<float> lower, Vector512<float> bias, Vector512<int> even, Vector512<int> topLeft, int ow, float* dst, int* index)
+    {
+        var t0 = upper + bias;
+        var t2 = lower + bias;
+        var t1 = Avx512F.Permute4x32(t0, 0b10_11_00_01);
+        var t3 = Avx512F.Permute4x32(t2, 0b10_11_00_01);
+        var best = t0;
+        var offset = Vector512<int>.Zero;
+        Take(t1, Vector512.Create(1), ref best, ref offset);
+        Take(t2, Vector512.Create(ow), ref best, ref offset);
+        Take(t3, Vector512.Create(ow + 1), ref best, ref offset);
+        var positive = Vector512.GreaterThan(best, Vector512<float>.Zero);
+        var value = Vector512.ConditionalSelect(positive | Vector512.IsNaN(best), best, Vector512<float>.Zero);
+        var winner = Vector512.ConditionalSelect(positive.AsInt32(), topLeft + offset, Vector512.Create(-1));
+        Avx512F.PermuteVar16x32(value, even).GetLower().Store(dst);
+        Avx512F.PermuteVar16x32(winner, even).GetLower().Store(index);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector512<float> tap, Vector512<int> tapOffset, ref Vector512<float> best, ref Vector512<int> offset)
+    {
+        var take = Vector512.GreaterThan(tap, best) | (Vector512.IsNaN(tap) & ~Vector512.IsNaN(best));
+        best = Vector512.ConditionalSelect(take, tap, best);
+        offset = Vector512.ConditionalSelect(take.AsInt32(), tapOffset, offset);
     }
 
     // Eight windows: the maximum of the two rows, then of each even lane and its right neighbour

@@ -3,15 +3,16 @@ using System.Runtime.Intrinsics;
 namespace Gauntlet.Tensors.Kernels;
 
 /// <summary>
-/// Convolution + bias + ReLU + 2×2 stride-2 max pooling, values only (inference), for a batch: the
-/// GEMM's NR columns are NR samples at one output position instead of NR positions of one
-/// sample. The input of NR samples is first transposed so the samples are innermost
-/// (<c>[Cin, H, W, NR]</c>); every row of a B micro-panel is then one contiguous copy, and only the
-/// positions the pooling windows read are computed (cnn-small's second convolution: 100 of 121,
-/// where the per-sample implicit GEMM computes 128 columns). The four positions of a window are
-/// computed into four tiles and pooled from there. Each convolution output is the blocked GEMM's
-/// sum (same micro-kernel, K blocks and order) and the pooling is ReLU(max of the window + bias)
-/// as in the value-only epilogue, so results equal convolution, ReLU and pooling in turn bit for bit.
+/// Convolution + bias + ReLU + 2×2 stride-2 max pooling for a batch, values only or with each
+/// window's winner (for the backward pass): the GEMM's NR columns are NR samples at one output
+/// position instead of NR positions of one sample. The input of NR samples is first transposed so
+/// the samples are innermost (<c>[Cin, H, W, NR]</c>); every row of a B micro-panel is then one
+/// contiguous copy, and only the positions the pooling windows read are computed (cnn-small's
+/// second convolution: 100 of 121, where the per-sample implicit GEMM computes 128 columns). The
+/// four positions of a window are computed into four tiles and pooled from there. Each
+/// convolution output is the blocked GEMM's sum (same micro-kernel, K blocks and order) and the
+/// pooling is that of the value-only or tracked epilogue, so results equal convolution, ReLU and
+/// pooling in turn bit for bit.
 /// </summary>
 internal static unsafe class SampleBlockConvPool
 {
@@ -29,8 +30,13 @@ internal static unsafe class SampleBlockConvPool
         && !Gemm.IsSmall(d.Cout, d.P, d.K)
         && (long)d.InSample * GemmBlocked.NR <= MaxBlockFloats && d.N >= 2 * GemmBlocked.NR;
 
-    /// <summary><paramref name="y"/> <c>[N, Cout, OH/2, OW/2]</c> (overwritten).</summary>
-    public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y)
+    /// <summary>
+    /// <paramref name="y"/> <c>[N, Cout, OH/2, OW/2]</c> (overwritten) and, when given,
+    /// <paramref name="argmax"/> (same size): each window's first maximum of conv + bias as an index
+    /// into the sample's convolution output <c>[Cout, OH·OW]</c>, or −1 where that maximum is not
+    /// positive, as the tracked epilogue gives it.
+    /// </summary>
+    public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y, int[]? argmax)
     {
         var nr = GemmBlocked.NR;
         var blocks = (d.N + nr - 1) / nr;
@@ -47,7 +53,7 @@ internal static unsafe class SampleBlockConvPool
                 var first = block * nr;
                 var count = Math.Min(nr, d.N - first);
                 Transpose(x.AsSpan(first * d.InSample, count * d.InSample), d.InSample, count, nr, xt);
-                Block(xt, packed, rows, bias, d, tiles, panel, y, first, count);
+                Block(xt, packed, rows, bias, d, tiles, panel, y, argmax, first, count);
             }
         });
     }
@@ -80,12 +86,14 @@ internal static unsafe class SampleBlockConvPool
         }
     }
 
-    private static void Block(Span<float> xt, Span<float> packed, int rows, float[]? bias, in ConvDims d, Span<float> tiles, Span<float> panel, float[] y, int first, int count)
+    private static void Block(Span<float> xt, Span<float> packed, int rows, float[]? bias, in ConvDims d, Span<float> tiles, Span<float> panel, float[] y, int[]? argmax, int first, int count)
     {
         int k = d.K, mr = GemmBlocked.MR, nr = GemmBlocked.NR, kStep = GemmBlocked.KStep(k);
         int ph = d.OH / 2, pw = d.OW / 2, pooled = ph * pw, perSample = d.Cout * pooled;
         var pooledTile = stackalloc float[32];
+        var indexTile = stackalloc int[32];
         fixed (float* pt = xt, pa = packed, ptiles = tiles, pb = panel, py = y)
+        fixed (int* pi = argmax)
         {
             for (var i = 0; i < ph; i++)
             {
@@ -106,7 +114,15 @@ internal static unsafe class SampleBlockConvPool
                         }
                     }
 
-                    Pool(ptiles, rows, nr, bias, d.Cout, py + ((long)first * perSample) + (i * pw) + j, pooled, perSample, count, pooledTile);
+                    var window = ((long)first * perSample) + (i * pw) + j;
+                    if (pi is null)
+                    {
+                        Pool(ptiles, rows, nr, bias, d.Cout, py + window, pooled, perSample, count, pooledTile);
+                    }
+                    else
+                    {
+                        PoolTracked(ptiles, rows, nr, bias, d, (2 * i * d.OW) + (2 * j), py + window, pi + window, count, pooledTile, indexTile);
+                    }
                 }
             }
         }
@@ -149,6 +165,75 @@ internal static unsafe class SampleBlockConvPool
             {
                 channel[(long)s * perSample] = pooledTile[s];
             }
+        }
+    }
+
+    // As Pool, with winners, as the tracked epilogue (PoolPlane after adding the bias) computes them:
+    // over conv + bias, the taps in row-major order, a later tap wins only when it is greater or is the
+    // first NaN; the value is ReLU'd (a NaN propagates) and the index, co·P + the tap's position, is −1
+    // unless the maximum is positive.
+    private static void PoolTracked(float* tiles, int rows, int nr, float[]? bias, in ConvDims d, int topLeft, float* dst, int* index, int count, float* pooledTile, int* indexTile)
+    {
+        int pooled = d.OH / 2 * (d.OW / 2), perSample = d.Cout * pooled, ow = d.OW;
+        var tileSize = (long)rows * nr;
+        for (var co = 0; co < d.Cout; co++)
+        {
+            var t0 = tiles + ((long)co * nr);
+            var b = bias is null ? 0f : bias[co];
+            var at = (co * d.P) + topLeft;
+            var s = 0;
+            if (Vector256.IsHardwareAccelerated && nr % Vector256<float>.Count == 0)
+            {
+                var bv = Vector256.Create(b);
+                for (; s < nr; s += Vector256<float>.Count)
+                {
+                    var best = Vector256.Load(t0 + s) + bv;
+                    var offset = Vector256<int>.Zero;
+                    Take(Vector256.Load(t0 + tileSize + s) + bv, 1, ref best, ref offset);
+                    Take(Vector256.Load(t0 + (2 * tileSize) + s) + bv, ow, ref best, ref offset);
+                    Take(Vector256.Load(t0 + (3 * tileSize) + s) + bv, ow + 1, ref best, ref offset);
+                    var positive = Vector256.GreaterThan(best, Vector256<float>.Zero);
+                    Vector256.ConditionalSelect(positive | Vector256.IsNaN(best), best, Vector256<float>.Zero).Store(pooledTile + s);
+                    Vector256.ConditionalSelect(positive.AsInt32(), Vector256.Create(at) + offset, Vector256.Create(-1)).Store(indexTile + s);
+                }
+            }
+            else
+            {
+                for (; s < nr; s++)
+                {
+                    var best = t0[s] + b;
+                    var offset = 0;
+                    TakeScalar(t0[tileSize + s] + b, 1, ref best, ref offset);
+                    TakeScalar(t0[(2 * tileSize) + s] + b, ow, ref best, ref offset);
+                    TakeScalar(t0[(3 * tileSize) + s] + b, ow + 1, ref best, ref offset);
+                    var positive = best > 0f;
+                    pooledTile[s] = positive || float.IsNaN(best) ? best : 0f;
+                    indexTile[s] = positive ? at + offset : -1;
+                }
+            }
+
+            var channel = (long)co * pooled;
+            for (s = 0; s < count; s++)
+            {
+                dst[channel + ((long)s * perSample)] = pooledTile[s];
+                index[channel + ((long)s * perSample)] = indexTile[s];
+            }
+        }
+    }
+
+    private static void Take(Vector256<float> tap, int tapOffset, ref Vector256<float> best, ref Vector256<int> offset)
+    {
+        var take = Vector256.GreaterThan(tap, best) | (Vector256.IsNaN(tap) & ~Vector256.IsNaN(best));
+        best = Vector256.ConditionalSelect(take, tap, best);
+        offset = Vector256.ConditionalSelect(take.AsInt32(), Vector256.Create(tapOffset), offset);
+    }
+
+    private static void TakeScalar(float tap, int tapOffset, ref float best, ref int offset)
+    {
+        if (tap > best || (float.IsNaN(tap) && !float.IsNaN(best)))
+        {
+            best = tap;
+            offset = tapOffset;
         }
     }
 
