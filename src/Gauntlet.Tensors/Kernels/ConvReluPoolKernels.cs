@@ -51,7 +51,6 @@ internal static class ConvReluPoolKernels
             return;
         }
 
-        var wide = Vector512.IsHardwareAccelerated && Avx512F.IsSupported && d.OW >= Vector512<float>.Count;
         var s = direct ? 1 : SamplesPerGemm(d, 2048, 16);
         var chunks = (d.N + s - 1) / s;
         Parallelism.For(chunks, d.FlopsPerSample * s, (start, end) =>
@@ -67,11 +66,8 @@ internal static class ConvReluPoolKernels
                 var width = count * d.P;
                 if (direct)
                 {
-                    if (fused && wide)
-                    {
-                        DirectSingleChannel512(x.AsSpan(first * d.InSample, d.InSample), w, d, conv);
-                    }
-                    else if (fused)
+                    // With AVX-512, DirectConvPool took every direct case above.
+                    if (fused)
                     {
                         DirectSingleChannel<FusedStep>(x.AsSpan(first * d.InSample, d.InSample), w, d, conv);
                     }
@@ -245,81 +241,6 @@ internal static class ConvReluPoolKernels
                         Avx.Store(o2 + rowOut + c1, a21);
                         Avx.Store(o3 + rowOut + c0, a30);
                         Avx.Store(o3 + rowOut + c1, a31);
-                    }
-                }
-            }
-        }
-    }
-
-    // As DirectSingleChannel with fused steps, 16 lanes wide (the same per-lane arithmetic).
-    private static unsafe void DirectSingleChannel512(ReadOnlySpan<float> x, float[] w, in ConvDims d, Span<float> conv)
-    {
-        // Four output channels and two 8-wide column chunks at a time: eight independent FMA chains.
-        int kh = d.KH, kw = d.KW, taps = kh * kw, oh = d.OH, ow = d.OW, width = d.W, p = d.P;
-        var lanes = Vector512<float>.Count;
-        var chunks = (ow + lanes - 1) / lanes;
-        var starts = stackalloc int[chunks + 1];
-        for (var i = 0; i < chunks; i++)
-        {
-            // The last chunk overlaps its predecessor rather than running past the row.
-            starts[i] = Math.Min(i * lanes, ow - lanes);
-        }
-
-        starts[chunks] = starts[chunks - 1];
-        var wt = stackalloc Vector512<float>[4 * 16];
-        fixed (float* px = x, pc = conv, pw = w)
-        {
-            for (var co = 0; co < d.Cout; co += 4)
-            {
-                for (var t = 0; t < 4 * taps; t++)
-                {
-                    wt[t] = Vector512.Create(pw[(co * taps) + t]);
-                }
-
-                var o0 = pc + ((long)co * p);
-                var o1 = o0 + p;
-                var o2 = o1 + p;
-                var o3 = o2 + p;
-                for (var r = 0; r < oh; r++)
-                {
-                    var src = px + ((long)r * width);
-                    var rowOut = (long)r * ow;
-                    for (var ci = 0; ci < chunks; ci += 2)
-                    {
-                        int c0 = starts[ci], c1 = starts[ci + 1];
-                        Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
-                        Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                        for (var i = 0; i < kh; i++)
-                        {
-                            var row = src + ((long)i * width);
-                            for (var j = 0; j < kw; j++)
-                            {
-                                var t = (i * kw) + j;
-                                var x0 = Vector512.Load(row + c0 + j);
-                                var x1 = Vector512.Load(row + c1 + j);
-                                var w0 = wt[t];
-                                a00 = Vector512.FusedMultiplyAdd(w0, x0, a00);
-                                a01 = Vector512.FusedMultiplyAdd(w0, x1, a01);
-                                var w1 = wt[taps + t];
-                                a10 = Vector512.FusedMultiplyAdd(w1, x0, a10);
-                                a11 = Vector512.FusedMultiplyAdd(w1, x1, a11);
-                                var w2 = wt[(2 * taps) + t];
-                                a20 = Vector512.FusedMultiplyAdd(w2, x0, a20);
-                                a21 = Vector512.FusedMultiplyAdd(w2, x1, a21);
-                                var w3 = wt[(3 * taps) + t];
-                                a30 = Vector512.FusedMultiplyAdd(w3, x0, a30);
-                                a31 = Vector512.FusedMultiplyAdd(w3, x1, a31);
-                            }
-                        }
-
-                        Vector512.Store(a00, o0 + rowOut + c0);
-                        Vector512.Store(a01, o0 + rowOut + c1);
-                        Vector512.Store(a10, o1 + rowOut + c0);
-                        Vector512.Store(a11, o1 + rowOut + c1);
-                        Vector512.Store(a20, o2 + rowOut + c0);
-                        Vector512.Store(a21, o2 + rowOut + c1);
-                        Vector512.Store(a30, o3 + rowOut + c0);
-                        Vector512.Store(a31, o3 + rowOut + c1);
                     }
                 }
             }
