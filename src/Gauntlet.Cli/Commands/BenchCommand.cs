@@ -17,8 +17,6 @@ namespace Gauntlet.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    private static TimeSpan s_warmUp = TimeSpan.FromSeconds(2);
-
     public static Command Create(IAnsiConsole console)
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
@@ -51,7 +49,7 @@ internal static class BenchCommand
 
     private static void Run(IAnsiConsole console, bool quick, int repeats)
     {
-        s_warmUp = quick ? TimeSpan.Zero : TimeSpan.FromSeconds(2);
+        var warmUp = quick ? TimeSpan.Zero : TimeSpan.FromSeconds(2);
         var threads = Parallelism.ThreadCount;
         console.MarkupLine($"[bold]gauntlet bench[/] · {Environment.ProcessorCount} cores · {threads} threads · GEMM kernel {Markup.Escape(Gemm.KernelName)}{(quick ? " · quick" : string.Empty)}");
 
@@ -59,8 +57,8 @@ internal static class BenchCommand
         int[] sizes = quick ? [64, 128] : [256, 512, 1024, 2048];
         foreach (var n in sizes)
         {
-            var one = WithThreads(1, () => SgemmGflops(n, repeats));
-            var all = WithThreads(threads, () => SgemmGflops(n, repeats));
+            var one = WithThreads(1, () => SgemmGflops(n, repeats, warmUp));
+            var all = WithThreads(threads, () => SgemmGflops(n, repeats, warmUp));
             gemm.AddRow(n.ToString(CultureInfo.InvariantCulture), F1(one), F1(all));
         }
 
@@ -74,10 +72,10 @@ internal static class BenchCommand
         model.Eval();
         model.SetRequiresGrad(false);
 
-        var inference = Best(repeats, () => InferenceSeconds(model, data, batch));
+        var inference = Best(repeats, warmUp, () => InferenceSeconds(model, data, batch));
         console.MarkupLine($"cnn-small inference: {F1(images / inference)} images/s (batch {batch}, {images:N0} images)");
 
-        var pgd = Best(repeats, () => PgdSeconds(model, data, labels, batch, steps));
+        var pgd = Best(repeats, warmUp, () => PgdSeconds(model, data, labels, batch, steps));
         console.MarkupLine($"PGD-{steps}: {F1(images / pgd)} images/s (Linf eps 0.1, step 0.01, batch {batch}, {images:N0} images)");
 
         var bytes = PgdStepAllocatedBytes(model, data, labels, batch);
@@ -116,7 +114,7 @@ internal static class BenchCommand
         }
     }
 
-    private static double Best(int repeats, Func<double> seconds)
+    private static double Best(int repeats, TimeSpan warmUp, Func<double> seconds)
     {
         // .NET compiles a method fully optimised only after about 30 calls and a background delay
         // (tiered compilation); until then hot loops run in less optimised on-stack-replacement code.
@@ -127,7 +125,7 @@ internal static class BenchCommand
         {
             seconds();
         }
-        while (warm.Elapsed < s_warmUp);
+        while (warm.Elapsed < warmUp);
 
         var best = double.MaxValue;
         for (var i = 0; i < repeats; i++)
@@ -138,7 +136,7 @@ internal static class BenchCommand
         return best;
     }
 
-    private static double SgemmGflops(int n, int repeats)
+    private static double SgemmGflops(int n, int repeats, TimeSpan warmUp)
     {
         var rng = new Rng(n);
         var a = Tensor.RandN(rng, n * n).ToArray();
@@ -148,7 +146,7 @@ internal static class BenchCommand
 
         // Enough calls per sample for ~0.2 s of work at 100 GFLOP/s.
         var calls = (int)Math.Clamp(2e10 / flops, 1, 1000);
-        var seconds = Best(repeats, () =>
+        var seconds = Best(repeats, warmUp, () =>
         {
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < calls; i++)

@@ -107,7 +107,8 @@ internal static unsafe class ImplicitConvGemm
         }
     }
 
-    private static int RowsPadded(in ConvDims d)
+    /// <summary>Output channels per group rounded up to whole register tiles: the rows of each group's packed weights.</summary>
+    public static int RowsPadded(in ConvDims d)
     {
         var mr = GemmBlocked.MR;
         return (d.CoutG + mr - 1) / mr * mr;

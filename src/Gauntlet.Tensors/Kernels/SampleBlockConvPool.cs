@@ -44,7 +44,7 @@ internal static unsafe class SampleBlockConvPool
         {
             var packed = Scratch.Get(2, ImplicitConvGemm.PackedWeightsLength(d));
             ImplicitConvGemm.PackWeights(w, d, packed);
-            var rows = ImplicitConvGemm.PackedWeightsLength(d) / d.K;
+            var rows = ImplicitConvGemm.RowsPadded(d);
             var xt = Scratch.Get(0, d.InSample * nr);
             var panel = Scratch.Get(3, d.K * nr);
             var tiles = Scratch.Get(1, 4 * rows * nr);
