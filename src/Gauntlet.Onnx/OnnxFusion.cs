@@ -44,9 +44,9 @@ internal static class OnnxFusion
         var autoPad = pool.GetString("auto_pad") ?? "NOTSET";
         return pool.GetInts("kernel_shape") is [2, 2]
             && pool.GetInts("strides") is [2, 2]
-            && (pool.GetInts("pads") is null or [] || pool.GetInts("pads")!.All(p => p == 0))
+            && (pool.GetInts("pads") ?? []).All(p => p == 0)
             && autoPad is "NOTSET" or "" or "VALID"
-            && (pool.GetInts("dilations") is null or [] || pool.GetInts("dilations")!.All(d => d == 1))
+            && (pool.GetInts("dilations") ?? []).All(d => d == 1)
             && pool.GetInt("ceil_mode", 0) == 0;
     }
 }

@@ -19,9 +19,7 @@ internal static class Conv2dKernels
     /// <summary><c>y = conv(x, w) (+ bias)</c>; <paramref name="y"/> is overwritten.</summary>
     public static void Forward(float[] x, float[] w, float[]? bias, ConvDims d, float[] y)
     {
-        // Threads split the implicit GEMM by sample; a single sample takes im2col, whose GEMM splits
-        // its rows across threads instead.
-        if ((d.N > 1 || Parallelism.ThreadCount == 1) && ImplicitConvGemm.Applies(d))
+        if (ImplicitConvGemm.Applies(d))
         {
             ForwardImplicit(x, w, bias, d, y);
             return;

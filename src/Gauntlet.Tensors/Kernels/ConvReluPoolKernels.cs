@@ -30,8 +30,7 @@ internal static class ConvReluPoolKernels
             return;
         }
 
-        // A single sample takes im2col, whose GEMM splits across threads (see Conv2dKernels.Forward).
-        if (!direct && (d.N > 1 || Parallelism.ThreadCount == 1) && ImplicitConvGemm.Applies(d))
+        if (!direct && ImplicitConvGemm.Applies(d))
         {
             ForwardImplicit(x, w, bias, d, y, argmax);
             return;

@@ -17,11 +17,13 @@ namespace Gauntlet.Tensors.Kernels;
 internal static unsafe class ImplicitConvGemm
 {
     /// <summary>
-    /// Unit stride, no padding, every tap inside the input, and a per-sample product that
-    /// <see cref="Gemm.Multiply"/> would run on its blocked kernels.
+    /// Unit stride, no padding, every tap inside the input, a per-sample product that
+    /// <see cref="Gemm.Multiply"/> would run on its blocked kernels, and more than one sample unless
+    /// one thread runs: threads split this path by sample, while a single sample's im2col GEMM
+    /// splits its rows across threads.
     /// </summary>
     public static bool Applies(in ConvDims d) =>
-        d.SH == 1 && d.SW == 1 && d.PT == 0 && d.PL == 0 && !d.IsPointwise
+        (d.N > 1 || Parallelism.ThreadCount == 1) && d.SH == 1 && d.SW == 1 && d.PT == 0 && d.PL == 0 && !d.IsPointwise
         && d.OH - 1 + ((d.KH - 1) * d.DH) < d.H && d.OW - 1 + ((d.KW - 1) * d.DW) < d.W
         && !Gemm.IsSmall(d.CoutG, d.P, d.K);
 

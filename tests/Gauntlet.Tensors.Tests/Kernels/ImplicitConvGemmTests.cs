@@ -19,7 +19,7 @@ public class ImplicitConvGemmTests
     {
         var rng = new Rng((cin * 31) + h);
         int oh = h - ((kh - 1) * dilation), ow = w - ((kw - 1) * dilation);
-        var d = new ConvDims(1, cin, h, w, cout, kh, kw, oh, ow, 1, 1, 0, 0, dilation, dilation, groups);
+        var d = new ConvDims(2, cin, h, w, cout, kh, kw, oh, ow, 1, 1, 0, 0, dilation, dilation, groups); // Sample runs one of the two
         Assert.True(ImplicitConvGemm.Applies(d));
         var x = Tensor.RandN(rng, cin * h * w).ToArray();
         x[7] = float.PositiveInfinity; // an infinity and a NaN reach some outputs, as through the GEMM
@@ -56,7 +56,7 @@ public class ImplicitConvGemmTests
     [Fact]
     public void Applies_OnlyToUnitStrideUnpaddedProductsTheBlockedGemmWouldRun()
     {
-        var conv2 = new ConvDims(1, 32, 13, 13, 64, 3, 3, 11, 11, 1, 1, 0, 0, 1, 1, 1);
+        var conv2 = new ConvDims(2, 32, 13, 13, 64, 3, 3, 11, 11, 1, 1, 0, 0, 1, 1, 1);
         Assert.True(ImplicitConvGemm.Applies(conv2));
         Assert.False(ImplicitConvGemm.Applies(conv2 with { OH = 13, OW = 13, PT = 1, PL = 1 }));
         Assert.False(ImplicitConvGemm.Applies(conv2 with { OH = 6, OW = 6, SH = 2, SW = 2 }));
