@@ -20,6 +20,9 @@ public sealed class DemoAudit
         ],
     };
 
+    /// <summary>The plan the golden summary was taken with: the default plan.</summary>
+    public static AuditPlan GoldenPlan => AuditPlan.Default;
+
     private static readonly Lazy<AuditReport> Shared = new(() => Run(SmallPlan));
 
     /// <summary>The shared report of <see cref="SmallPlan"/> on the demo model.</summary>
