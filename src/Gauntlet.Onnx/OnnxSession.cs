@@ -1,3 +1,4 @@
+using Gauntlet.Onnx.Operators;
 using Gauntlet.Tensors;
 
 namespace Gauntlet.Onnx;
@@ -74,7 +75,7 @@ public sealed class OnnxSession
     public OnnxModel Model => _model;
 
     /// <summary>Operator types this executor implements (default domain).</summary>
-    public static IReadOnlySet<string> SupportedOps => OnnxOps.Supported;
+    public static IReadOnlySet<string> SupportedOps => OnnxOperatorTable.Supported;
 
     /// <summary>The distinct operators in <paramref name="model"/> that are not supported, sorted.</summary>
     /// <param name="model">The model.</param>
@@ -83,7 +84,7 @@ public sealed class OnnxSession
     {
         ArgumentNullException.ThrowIfNull(model);
         return [.. model.Graph.Nodes
-            .Where(n => !(n.Domain.Length == 0 || n.Domain == "ai.onnx") || !OnnxOps.Supported.Contains(n.OpType))
+            .Where(n => !(n.Domain.Length == 0 || n.Domain == "ai.onnx") || !OnnxOperatorTable.Supported.Contains(n.OpType))
             .Select(n => n.Domain.Length == 0 || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
@@ -138,14 +139,14 @@ public sealed class OnnxSession
             try
             {
                 // Conv → Relu → MaxPool 2×2 as one operation when OnnxFusion allows it (its outputs: the MaxPool's).
-                if (_convReluPool[i] && OnnxOps.ConvReluMaxPool(node, args) is { } pooled)
+                if (_convReluPool[i] && ConvPoolOps.ConvReluMaxPool(node, args) is { } pooled)
                 {
                     outs = [OnnxValue.FromTensor(pooled)];
                     fused = true;
                 }
                 else
                 {
-                    outs = OnnxOps.Execute(node, args, Opset);
+                    outs = OnnxOperatorTable.Execute(node, args, Opset);
                 }
             }
             catch (Exception e) when (e is TensorShapeException or ArgumentException or IndexOutOfRangeException or InvalidCastException or OverflowException)
