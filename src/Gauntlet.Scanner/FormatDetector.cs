@@ -1,12 +1,15 @@
 using System.Buffers.Binary;
 using Gauntlet.Scanner.Containers;
+using Gauntlet.Scanner.Formats;
+using Gauntlet.Scanner.Pickle;
 
 namespace Gauntlet.Scanner;
 
 /// <summary>
 /// Recognises a format from the first bytes of a stream, falling back to the name only for
 /// formats without a magic number (ONNX, TensorFlow, protocol 0/1 pickles). A model renamed to
-/// .jpg or .txt is still recognised.
+/// .jpg or .txt is still recognised. safetensors, which has no magic number, is recognised by
+/// its whole structure before the short magics it can collide with (pickle's PROTO, gzip).
 /// </summary>
 internal static class FormatDetector
 {
@@ -52,7 +55,15 @@ internal static class FormatDetector
             return ArtifactFormat.PyTorchLegacy;
         }
 
-        if (head.Length >= 2 && head[0] == 0x80 && head[1] <= 5)
+        // safetensors has no magic: its first 8 bytes are the header length, which can read as
+        // a pickle PROTO (a 128-byte header: 80 00 …) or a gzip magic. Its whole structure is
+        // checked before those two-byte magics are believed.
+        if (SafetensorsAnalyzer.HasStructure(head, length) && !CouldRunAsPickle(head) && !IsGzip(head))
+        {
+            return ArtifactFormat.Safetensors;
+        }
+
+        if (head.Length >= 2 && (PickleOpcode)head[0] == PickleOpcode.Proto && head[1] <= 5)
         {
             return extension == ".joblib" ? ArtifactFormat.Joblib : ArtifactFormat.Pickle;
         }
@@ -67,6 +78,9 @@ internal static class FormatDetector
             return ArtifactFormat.Tar;
         }
 
+        // A broken safetensors file (bad JSON, offsets out of bounds) is still analysed as one,
+        // so its header is reported. The name alone is not trusted: a pickle called
+        // .safetensors was caught above.
         if (LooksLikeSafetensors(head, length) || extension == ".safetensors")
         {
             return ArtifactFormat.Safetensors;
@@ -114,6 +128,17 @@ internal static class FormatDetector
         return dot >= 0 ? file[dot..].ToLowerInvariant() : string.Empty;
     }
 
+    /// <summary>
+    /// Whether a file that is valid safetensors could still do something as a pickle. After
+    /// PROTO and its argument, a pickle reader takes byte 2 as the next opcode; when that byte is
+    /// not an opcode (always so for headers under 64 KiB, whose length has a zero there) the
+    /// reader fails before importing or calling anything, so the file is only safetensors. Any
+    /// other polyglot is analysed as the pickle it can also be.
+    /// </summary>
+    private static bool CouldRunAsPickle(ReadOnlySpan<byte> head) =>
+        (PickleOpcode)head[0] == PickleOpcode.Proto && head[1] <= 5 && Enum.IsDefined((PickleOpcode)head[2]);
+
+    // The loose test: a header length that fits the file, then '{'.
     private static bool LooksLikeSafetensors(ReadOnlySpan<byte> head, long length)
     {
         if (head.Length < 10)
@@ -124,4 +149,7 @@ internal static class FormatDetector
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);
         return head[8] == '{' && headerLength >= 2 && headerLength <= (ulong)Math.Max(0, length - 8);
     }
+
+    // gzip: magic 1f 8b and compression method 8 (deflate), the only one defined.
+    private static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 3 && head[0] == 0x1f && head[1] == 0x8b && head[2] == 8;
 }

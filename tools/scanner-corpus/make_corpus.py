@@ -530,6 +530,23 @@ def write_safetensors(p):
 benign("safetensors/model.safetensors", write_safetensors, "safetensors")
 
 
+def safetensors_with_header_length(n):
+    """A valid safetensors file whose JSON header is space-padded to exactly n bytes. The file
+    starts with n as a u64, so n = 0x80 + 0x100 * k (k <= 5) starts 80 0k: a pickle PROTO k."""
+    def write(p):
+        data = struct.pack("<4f", 0, 1, 2, 3)
+        h = json.dumps({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}).encode()
+        assert len(h) <= n
+        open(p, "wb").write(struct.pack("<Q", n) + h + b" " * (n - len(h)) + data)
+    return write
+
+
+benign("safetensors/header_128.safetensors", safetensors_with_header_length(0x80),
+       "128-byte header: the file starts 80 00, a pickle PROTO 0")
+benign("safetensors/header_384.safetensors", safetensors_with_header_length(0x180),
+       "384-byte header (0x80 + 0x100): the file starts 80 01, a pickle PROTO 1")
+
+
 def export_onnx(p):
     torch.onnx.export(mlp, torch.randn(1, 8), p, opset_version=13)
 

@@ -14,6 +14,77 @@ internal static class SafetensorsAnalyzer
         ["I32"] = 4, ["U32"] = 4, ["F32"] = 4, ["I64"] = 8, ["U64"] = 8, ["F64"] = 8, ["C64"] = 8,
     };
 
+    /// <summary>
+    /// Whether <paramref name="head"/> (the first bytes of a <paramref name="length"/>-byte file)
+    /// has safetensors' structure: a u64 little-endian header length of at least 2 that fits the
+    /// file and the 100 MB limit, then a JSON object. When the whole header is in
+    /// <paramref name="head"/> it must parse, and every tensor's <c>data_offsets</c> must be
+    /// ordered and fit the data section; a longer header must at least begin as valid JSON.
+    /// </summary>
+    public static bool HasStructure(ReadOnlySpan<byte> head, long length)
+    {
+        if (head.Length < 10 || head[8] != (byte)'{')
+        {
+            return false;
+        }
+
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(head);
+        if (headerLength < 2 || headerLength > MaxHeader || headerLength > (ulong)Math.Max(0, length - 8))
+        {
+            return false;
+        }
+
+        var visible = head[8..];
+        if (headerLength > (ulong)visible.Length)
+        {
+            return BeginsAsJson(visible);
+        }
+
+        var header = visible[..(int)headerLength];
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            return false;
+        }
+
+        var dataLength = length - 8 - (long)headerLength;
+        try
+        {
+            var reader = new Utf8JsonReader(header, new JsonReaderOptions { MaxDepth = 16 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.EnumerateObject().All(t => t.Name == "__metadata__" || OffsetsFit(t.Value, dataLength));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool OffsetsFit(JsonElement tensor, long dataLength) =>
+        tensor.ValueKind == JsonValueKind.Object
+        && tensor.TryGetProperty("data_offsets", out var offsets) && offsets.ValueKind == JsonValueKind.Array && offsets.GetArrayLength() == 2
+        && offsets[0].ValueKind == JsonValueKind.Number && offsets[1].ValueKind == JsonValueKind.Number
+        && offsets[0].TryGetInt64(out var begin) && offsets[1].TryGetInt64(out var end)
+        && begin >= 0 && begin <= end && end <= dataLength;
+
+    // The header goes on past the bytes we have: read its tokens as far as they go.
+    private static bool BeginsAsJson(ReadOnlySpan<byte> partial)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(partial, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = 16 }));
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public static void Analyze(Stream stream, string location, ScanContext context)
     {
         Span<byte> prefix = stackalloc byte[8];
