@@ -41,6 +41,12 @@ public sealed record AuditPlan
     public AuditThresholds Thresholds { get; init; } = new();
 
     /// <summary>
+    /// The assessment modules to run, by id (<c>evasion</c>, <c>supply_chain</c>); null runs every
+    /// built-in module that applies.
+    /// </summary>
+    public IReadOnlyList<string>? Assessments { get; init; }
+
+    /// <summary>
     /// The built-in plan: L∞ at ε ∈ {0.01, 0.03, 0.05, 0.1} and L2 at ε ∈ {0.25, 0.5, 1, 2}
     /// (inputs in [0, 1]), each with noise baselines, Square (300 queries), FGSM, PGD-20, APGD-CE and APGD-T (25 steps), on 100
     /// samples.

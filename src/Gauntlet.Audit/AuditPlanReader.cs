@@ -11,7 +11,7 @@ namespace Gauntlet.Audit;
 /// </summary>
 public static class AuditPlanReader
 {
-    private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "threats", "thresholds"];
+    private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "threats", "thresholds", "assessments"];
     private static readonly string[] ThreatKeys = ["name", "norm", "epsilons", "reference_epsilon", "attacks"];
 
     /// <summary>Reads and validates a plan file.</summary>
@@ -64,6 +64,9 @@ public static class AuditPlanReader
             TimeBudgetSeconds = reader.Number(root, "time_budget_seconds", defaults.TimeBudgetSeconds, "time_budget_seconds"),
             Threats = root.Children.TryGetValue(new YamlScalarNode("threats"), out var threats) ? ReadThreats(reader, threats) : defaults.Threats,
             Thresholds = root.Children.TryGetValue(new YamlScalarNode("thresholds"), out var thresholds) ? ReadThresholds(reader, thresholds) : defaults.Thresholds,
+            Assessments = root.Children.TryGetValue(new YamlScalarNode("assessments"), out var assessments)
+                ? [.. reader.Sequence(assessments, "assessments").Children.Select((a, k) => reader.Scalar(a, $"assessments[{k}]").ToLowerInvariant())]
+                : defaults.Assessments,
         };
         return Validate(plan, source);
     }
@@ -72,6 +75,19 @@ public static class AuditPlanReader
     /// <exception cref="InvalidDataException">A rule is broken.</exception>
     public static AuditPlan Validate(AuditPlan plan, string source)
     {
+        if (plan.Assessments is { } modules)
+        {
+            if (modules.Count == 0)
+            {
+                throw new InvalidDataException($"{source}: assessments: name at least one module ({string.Join(", ", Assessments.AssessmentCatalog.Ids)}), or leave the key out to run them all.");
+            }
+
+            foreach (var id in modules.Where(m => !Assessments.AssessmentCatalog.Contains(m)))
+            {
+                throw new InvalidDataException($"{source}: assessments: unknown module '{id}'; expected one of {string.Join(", ", Assessments.AssessmentCatalog.Ids)}.");
+            }
+        }
+
         if (plan.Threats.Count == 0)
         {
             throw new InvalidDataException($"{source}: threats: at least one threat model is needed.");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Evasion;
+using Gauntlet.Audit.Assessments;
 using Gauntlet.Audit.Reporting;
 using Gauntlet.Data;
 using Gauntlet.Models;
@@ -17,27 +18,23 @@ internal sealed class AuditRun
     private readonly IClassifier _model;
     private readonly LabeledImages _data;
     private readonly AuditPlan _plan;
-    private readonly IProgress<AuditProgress>? _progress;
-    private readonly CancellationToken _cancellation;
-    private readonly Stopwatch _clock;
+    private readonly AuditContext _context;
     private readonly bool[] _correct;
     private readonly double[] _cleanByClass;
-    private readonly double _totalWork;
-    private double _done;
 
-    public AuditRun(IClassifier model, LabeledImages data, AuditPlan plan, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    /// <param name="context">The audit's shared state.</param>
+    /// <param name="plan">The plan to run; defaults to the context's (evasion passes a copy without white-box attacks for models without gradients).</param>
+    public AuditRun(AuditContext context, AuditPlan? plan = null)
     {
-        _model = model;
-        _data = data;
-        _plan = plan;
-        _progress = progress;
-        _cancellation = cancellation;
-        _clock = clock;
-        _correct = new bool[data.Count];
+        _context = context;
+        _model = context.Subject.Classifier;
+        _data = context.Data;
+        _plan = plan ?? context.Plan;
+        _correct = new bool[_data.Count];
         var offset = 0;
-        foreach (var (x, y) in data.Batches(plan.Batch))
+        foreach (var (x, y) in _data.Batches(_plan.Batch))
         {
-            var predictions = Ops.ArgMax(model.Predict(x), 1);
+            var predictions = Ops.ArgMax(_model.Predict(x), 1);
             for (var i = 0; i < y.Length; i++)
             {
                 _correct[offset + i] = predictions[i] == y[i];
@@ -46,15 +43,17 @@ internal sealed class AuditRun
             offset += y.Length;
         }
 
-        CleanAccuracy = data.Count == 0 ? 0 : _correct.Count(c => c) / (double)data.Count;
-        _cleanByClass = PerClass(new bool[data.Count]);
-        _totalWork = plan.Threats.Sum(t => t.Epsilons.Count * (t.Attacks.Count + 0.5)) + 1;
+        CleanAccuracy = _data.Count == 0 ? 0 : _correct.Count(c => c) / (double)_data.Count;
+        _cleanByClass = PerClass(new bool[_data.Count]);
     }
+
+    /// <summary>Work units an audit of <paramref name="plan"/> reports: one per attack and budget, half per budget for checks, one for the gradient check.</summary>
+    public static double EstimateWork(AuditPlan plan) => plan.Threats.Sum(t => t.Epsilons.Count * (t.Attacks.Count + 0.5)) + 1;
 
     public double CleanAccuracy { get; }
 
     /// <summary>Why the audit stopped early, or null.</summary>
-    public string? Stopped { get; private set; }
+    public string? Stopped => _context.Stopped;
 
     /// <summary>Input gradients of the correct samples must be finite and mostly non-zero.</summary>
     public CheckResult CheckGradients()
@@ -247,12 +246,13 @@ internal sealed class AuditRun
             Detail = string.Create(CultureInfo.InvariantCulture, $"largest rise between consecutive budgets: {rise:0} samples (passes at ≤ {slack})."),
         };
 
-        if (Stopped is null)
+        // Both remaining checks run PGD, which needs gradients.
+        if (Stopped is null && _model.HasGradients)
         {
             yield return UnboundedCheck(threat, slack);
         }
 
-        if (Stopped is null && evidence.ReferencePoint is { } reference)
+        if (Stopped is null && _model.HasGradients && evidence.ReferencePoint is { } reference)
         {
             yield return MoreStepsCheck(threat, reference, slack);
         }
@@ -327,15 +327,8 @@ internal sealed class AuditRun
         var chunks = (candidates.Length + _plan.Batch - 1) / _plan.Batch;
         for (var c = 0; c < chunks; c++)
         {
-            if (_cancellation.IsCancellationRequested)
+            if (_context.ShouldStop())
             {
-                Stopped = "cancelled";
-                return null;
-            }
-
-            if (_plan.TimeBudgetSeconds > 0 && _clock.Elapsed.TotalSeconds > _plan.TimeBudgetSeconds)
-            {
-                Stopped = string.Create(CultureInfo.InvariantCulture, $"time budget of {_plan.TimeBudgetSeconds} s reached");
                 return null;
             }
 
@@ -441,11 +434,7 @@ internal sealed class AuditRun
         return unchecked(_plan.Seed + (threatIndex * 1_000_003) + (epsilonIndex * 10_007) + (attackIndex * 101));
     }
 
-    private void Advance(string stage, double units)
-    {
-        _done += units;
-        _progress?.Report(new AuditProgress(stage, Math.Min(_done, _totalWork), _totalWork));
-    }
+    private void Advance(string stage, double units) => _context.Advance(stage, units);
 
     private static double Median(List<float> values) =>
         values.Count == 0 ? 0 : Math.Round(values.Order().ElementAt(values.Count / 2), 5);

@@ -13,6 +13,9 @@ namespace Gauntlet.Audit;
 /// <param name="Format"><c>onnx</c> or a Gauntlet architecture name.</param>
 public sealed record AuditSubject(IClassifier Classifier, string Path, string Sha256, string Format)
 {
+    /// <summary>The model file's bytes when it has no file on disk (the embedded demo), so the supply-chain module can scan it; null otherwise.</summary>
+    public byte[]? ModelBytes { get; init; }
+
     /// <summary>
     /// Wraps a loaded ONNX model as a classifier over <paramref name="data"/>'s samples. ONNX graphs
     /// declare their input but not the class count, so one forward pass on the first sample finds it.

@@ -1,32 +1,39 @@
 using System.Globalization;
+using Gauntlet.Audit.Assessments;
 using Gauntlet.Audit.Reporting;
 
 namespace Gauntlet.Audit;
 
 /// <summary>
-/// The scorecard formula (docs/scoring.md). A category's score is 100 × the mean, over the threats
-/// that ran an attack of that category and over their budgets, of the worst-case robust accuracy
-/// at that budget. The overall score is the weighted mean of the assessed categories. Each term
-/// only grows with robust accuracy, so a model at least as robust at every threat and budget never
+/// The scorecard formula (docs/scoring.md). Each assessment module scores the categories it fills
+/// (evasion: 100 × the mean over threats and budgets of worst-case robust accuracy; supply chain:
+/// from the worst finding in the scanned files). The overall score is the weighted mean of the
+/// assessed categories (the plain mean when only zero-weight ones were assessed), bounded by any
+/// cap a module sets; categories not assessed carry no weight
+/// and are listed as such, and <see cref="Scorecard.Covers"/> names the ones the score stands on.
+/// Each term only grows as the model gets safer, so a model at least as robust everywhere never
 /// scores lower.
 /// </summary>
 public static class Scoring
 {
     /// <summary>Weight of white-box evasion in the overall score.</summary>
-    public const double WhiteBoxWeight = 0.5;
+    public const double WhiteBoxWeight = EvasionAssessment.WhiteBoxWeight;
 
     /// <summary>Weight of black-box evasion in the overall score.</summary>
-    public const double BlackBoxWeight = 0.3;
+    public const double BlackBoxWeight = EvasionAssessment.BlackBoxWeight;
 
     /// <summary>Weight of noise robustness in the overall score.</summary>
-    public const double NoiseWeight = 0.2;
+    public const double NoiseWeight = EvasionAssessment.NoiseWeight;
 
-    private static readonly (string Id, string Name, string Reason)[] NotAssessed =
+    // Categories no module fills yet: listed so a reader sees what the score does not cover.
+    private static readonly (string Id, string Name, string Reason)[] Planned =
     [
         ("poisoning_backdoors", "Poisoning and backdoors", "Backdoor and data-poisoning tests are not part of this release."),
         ("privacy", "Privacy (membership inference, inversion)", "Privacy attacks are not part of this release."),
-        ("supply_chain", "Supply chain (model file)", "Not folded into the score; run `gauntlet scan` on the model file."),
     ];
+
+    // The order categories appear in the scorecard; categories of other modules follow.
+    private static readonly string[] Order = ["white_box_evasion", "black_box_evasion", "noise_and_corruptions", "poisoning_backdoors", "privacy", "supply_chain"];
 
     /// <summary>The letter grade of a score: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else F.</summary>
     public static string Grade(double score) => score switch
@@ -38,36 +45,53 @@ public static class Scoring
         _ => "F",
     };
 
-    internal static Scorecard Build(IReadOnlyList<ThreatEvidence> threats)
+    /// <summary>100 × mean over threats of the mean over budgets of robust accuracy.</summary>
+    internal static double CategoryScore(IEnumerable<double[]> curves) => EvasionAssessment.CategoryScore(curves);
+
+    /// <summary>Builds the scorecard from every module's categories and caps.</summary>
+    internal static Scorecard Build(IEnumerable<CategoryScore> filled, IEnumerable<ScoreCap> caps)
     {
-        var categories = new List<CategoryScore>
-        {
-            Category("white_box_evasion", "White-box evasion", AttackerCategory.WhiteBox, WhiteBoxWeight, threats),
-            Category("black_box_evasion", "Black-box evasion", AttackerCategory.BlackBox, BlackBoxWeight, threats),
-            Category("noise_and_corruptions", "Noise and corruptions", AttackerCategory.Noise, NoiseWeight, threats),
-        };
-        categories.AddRange(NotAssessed.Select(n => new CategoryScore { Id = n.Id, Name = n.Name, Status = "not_assessed", Score = null, Weight = 0, Basis = n.Reason }));
+        var categories = filled.ToList();
+        categories.AddRange(Planned.Where(p => categories.All(c => c.Id != p.Id))
+            .Select(p => new CategoryScore { Id = p.Id, Name = p.Name, Status = "not_assessed", Score = null, Weight = 0, Basis = p.Reason }));
+        categories = [.. categories.OrderBy(c => Array.IndexOf(Order, c.Id) is var i && i >= 0 ? i : Order.Length)];
         var assessed = categories.Where(c => c.Score is not null).ToList();
         var weight = assessed.Sum(c => c.Weight);
-        var overall = weight == 0 ? 0 : Math.Round(assessed.Sum(c => c.Weight * c.Score!.Value) / weight, 1);
-        return new Scorecard { OverallScore = overall, Grade = Grade(overall), Categories = categories };
-    }
-
-    /// <summary>100 × mean over threats of the mean over budgets of robust accuracy.</summary>
-    internal static double CategoryScore(IEnumerable<double[]> curves) =>
-        Math.Round(100 * curves.Select(c => c.Average()).Average(), 1);
-
-    private static CategoryScore Category(string id, string name, AttackerCategory category, double weight, IReadOnlyList<ThreatEvidence> threats)
-    {
-        var used = threats.Where(t => t.Assessed.Contains(category) && t.Result.Points.Count > 0).ToList();
-        if (used.Count == 0)
+        // Zero-weight categories (supply chain) bound the score through their caps; alone, their plain mean is the score.
+        var overall = weight > 0 ? Math.Round(assessed.Sum(c => c.Weight * c.Score!.Value) / weight, 1)
+            : assessed.Count > 0 ? Math.Round(assessed.Average(c => c.Score!.Value), 1)
+            : 0;
+        var cap = caps.OrderBy(c => c.Limit).FirstOrDefault();
+        if (cap is not null && overall > cap.Limit)
         {
-            return new CategoryScore { Id = id, Name = name, Status = "not_assessed", Score = null, Weight = weight, Basis = $"No threat in the plan ran a {category.Id().Replace('_', '-')} attack." };
+            overall = cap.Limit;
+        }
+        else
+        {
+            cap = null;
         }
 
-        var score = CategoryScore(used.Select(t => t.Curve(category)));
-        var basis = string.Join("; ", used.Select(t => string.Create(CultureInfo.InvariantCulture,
-            $"{t.Threat.Name}: mean robust accuracy {100 * t.Curve(category).Average():0.0}% over ε ∈ {{{string.Join(", ", t.Result.Points.Select(p => p.Epsilon))}}}")));
-        return new CategoryScore { Id = id, Name = name, Status = "assessed", Score = score, Weight = weight, Basis = basis };
+        return new Scorecard
+        {
+            OverallScore = overall,
+            Grade = Grade(overall),
+            Categories = categories,
+            Covers = [.. assessed.Select(c => c.Id)],
+            Cap = cap is null ? null : new ScoreCapInfo { Limit = cap.Limit, Reason = cap.Reason },
+        };
+    }
+
+    /// <summary>The categories of a module that did not run, with the reason and the status to report.</summary>
+    internal static IEnumerable<CategoryScore> NotRun(IAssessment module, string status, string reason) =>
+        module.Categories.Select(c => new CategoryScore { Id = c.Id, Name = c.Name, Status = status, Score = null, Weight = c.Weight, Basis = reason });
+
+    /// <summary>One line naming what the overall score covers, e.g. "white-box evasion, black-box evasion (2 of 6 categories)".</summary>
+    public static string Coverage(Scorecard scorecard)
+    {
+        ArgumentNullException.ThrowIfNull(scorecard);
+        var names = scorecard.Categories.Where(c => c.Score is not null).Select(c => c.Name.ToLowerInvariant()).ToList();
+        return names.Count == 0
+            ? "no category was assessed"
+            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", names)} ({names.Count} of {scorecard.Categories.Count} categories)");
     }
 }

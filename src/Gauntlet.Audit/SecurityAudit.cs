@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Gauntlet.Attacks;
+using Gauntlet.Audit.Assessments;
 using Gauntlet.Audit.Reporting;
 using Gauntlet.Data;
 using Gauntlet.Models;
@@ -74,6 +75,15 @@ public sealed class SecurityAudit
     /// <summary>Overrides the plan's minimum score gate (<c>--fail-under</c>).</summary>
     public double? FailUnder { get; init; }
 
+    /// <summary>
+    /// The modules this audit runs, in order (default: <see cref="Assessments.AssessmentCatalog.BuiltIn"/>);
+    /// the plan's <see cref="AuditPlan.Assessments"/> selects among them.
+    /// </summary>
+    public IReadOnlyList<IAssessment> Modules { get; init; } = AssessmentCatalog.BuiltIn;
+
+    /// <summary>Files or folders the supply-chain module scans beside the model (<c>--artifacts</c>).</summary>
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+
     /// <summary>Runs the audit. Cancellation or the plan's time budget end it early with a report marked partial.</summary>
     /// <param name="progress">Receives progress after each batch.</param>
     /// <param name="cancellation">Cancels the audit; the report covers the budgets finished so far.</param>
@@ -81,28 +91,69 @@ public sealed class SecurityAudit
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var run = new AuditRun(_subject.Classifier, _data, _plan, progress, cancellation, clock);
+        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock);
+        var selected = Modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id)).ToList();
+        var applicable = selected.Select(m => (Module: m, Applies: m.AppliesTo(context))).ToList();
+        context.TotalWork = Math.Max(1, applicable.Where(a => a.Applies.Applies).Sum(a => a.Module.EstimateWork(context)));
+        var categories = new List<CategoryScore>();
+        var findings = new List<AuditFinding>();
+        var checks = new List<CheckResult>();
         var threats = new List<ThreatResult>();
-        var checks = new List<CheckResult> { run.CheckGradients() };
-        var evidence = new List<ThreatEvidence>();
-        foreach (var threat in _plan.Threats)
+        var examples = new List<AdversarialExample>();
+        var caps = new List<ScoreCap>();
+        var summaries = new List<AssessmentSummary>();
+        foreach (var module in Modules)
         {
-            if (run.Stopped is not null)
+            var applies = applicable.FirstOrDefault(a => a.Module == module).Applies;
+            string status;
+            string? reason = null;
+            var moduleClock = Stopwatch.StartNew();
+            AssessmentResult? result = null;
+            if (applies is null)
             {
-                break;
+                (status, reason) = ("not_run", "not selected by the plan's assessments");
+                categories.AddRange(Scoring.NotRun(module, "not_assessed", $"The {module.Id} module was not selected by the plan."));
+            }
+            else if (!applies.Applies)
+            {
+                (status, reason) = ("not_applicable", applies.Reason);
+                categories.AddRange(Scoring.NotRun(module, "not_applicable", $"Not applicable: {applies.Reason}."));
+            }
+            else if (context.ShouldStop())
+            {
+                (status, reason) = ("not_run", $"the audit stopped first ({context.Stopped})");
+                categories.AddRange(Scoring.NotRun(module, "not_assessed", $"Not assessed: the audit stopped first ({context.Stopped})."));
+            }
+            else
+            {
+                result = module.Run(context);
+                (status, reason) = context.Stopped is null ? ("run", null) : ("partial", context.Stopped);
+                categories.AddRange(result.Categories);
+                findings.AddRange(result.Findings);
+                checks.AddRange(result.Checks);
+                threats.AddRange(result.Threats);
+                examples.AddRange(result.Examples);
+                if (result.Cap is { } cap)
+                {
+                    caps.Add(cap);
+                }
             }
 
-            var outcome = run.RunThreat(threat);
-            if (outcome.Result.Points.Count > 0)
+            summaries.Add(new AssessmentSummary
             {
-                threats.Add(outcome.Result);
-                evidence.Add(outcome);
-                checks.AddRange(run.CheckThreat(threat, outcome));
-            }
+                Id = module.Id,
+                Name = module.Name,
+                Status = status,
+                Reason = reason,
+                Categories = [.. module.Categories.Select(c => c.Id)],
+                Findings = result?.Findings.Count ?? 0,
+                Seconds = Math.Round(moduleClock.Elapsed.TotalSeconds, 2),
+                Artifacts = result?.Artifacts ?? [],
+            });
         }
 
-        var scorecard = Scoring.Build(evidence);
-        var findings = FindingRules.Build(run.CleanAccuracy, _data.ClassNames, evidence, checks);
+        var scorecard = Scoring.Build(categories, caps);
+        findings = [.. findings.OrderBy(f => FindingRules.Rank(f.Severity))];
         var gates = new List<GateResult>();
         var minScore = FailUnder ?? _plan.Thresholds.MinScore;
         if (minScore > 0)
@@ -124,8 +175,8 @@ public sealed class SecurityAudit
         var dataHash = HashData(_data);
         return new AuditReport
         {
-            Status = run.Stopped is null ? "complete" : "partial",
-            PartialReason = run.Stopped,
+            Status = context.Stopped is null ? "complete" : "partial",
+            PartialReason = context.Stopped,
             Model = new ModelInfo
             {
                 Path = _subject.Path,
@@ -137,12 +188,13 @@ public sealed class SecurityAudit
                 InputMax = _subject.Classifier.InputRange.Max,
             },
             Data = new DataInfo { Source = _data.Source, Sha256 = dataHash, Samples = _data.Count, ClassNames = ClassNames() },
-            CleanAccuracy = run.CleanAccuracy,
+            CleanAccuracy = CleanAccuracy(),
             Scorecard = scorecard,
             Threats = threats,
             Checks = checks,
+            Assessments = summaries,
             Findings = findings,
-            Examples = [.. evidence.SelectMany(e => e.Examples)],
+            Examples = examples,
             Gates = gates,
             Reproducibility = new Reproducibility
             {
@@ -168,6 +220,23 @@ public sealed class SecurityAudit
     /// <summary>Gauntlet's version as recorded in reports.</summary>
     public static string ToolVersion =>
         (typeof(SecurityAudit).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).FirstOrDefault() as System.Reflection.AssemblyInformationalVersionAttribute)?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private double CleanAccuracy()
+    {
+        if (_data.Count == 0)
+        {
+            return 0;
+        }
+
+        var correct = 0;
+        foreach (var (x, y) in _data.Batches(_plan.Batch))
+        {
+            var predictions = Ops.ArgMax(_subject.Classifier.Predict(x), 1);
+            correct += predictions.Where((p, i) => p == y[i]).Count();
+        }
+
+        return correct / (double)_data.Count;
+    }
 
     private IReadOnlyList<string> ClassNames() =>
         _data.ClassNames.Count == _subject.Classifier.ClassCount

@@ -22,6 +22,12 @@ public interface IClassifier
     /// <summary>Samples sent to <see cref="Predict"/> or <see cref="LossGradient"/> so far.</summary>
     long QueryCount { get; }
 
+    /// <summary>
+    /// False for models that answer queries but expose no gradients (a remote endpoint, a
+    /// non-differentiable pipeline); white-box attacks and audits skip them. Default: true.
+    /// </summary>
+    bool HasGradients => true;
+
     /// <summary>Logits <c>[N, K]</c> for a batch <c>[N, ...SampleShape]</c>, without recording autodiff.</summary>
     Tensor Predict(Tensor batch);
 

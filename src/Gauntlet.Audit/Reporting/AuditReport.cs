@@ -37,6 +37,9 @@ public sealed record AuditReport
     /// <summary>Sanity checks for gradient masking and attack convergence.</summary>
     public required IReadOnlyList<CheckResult> Checks { get; init; }
 
+    /// <summary>The assessment modules, in the order they ran, and what each did.</summary>
+    public IReadOnlyList<AssessmentSummary> Assessments { get; init; } = [];
+
     /// <summary>Findings, most severe first.</summary>
     public required IReadOnlyList<AuditFinding> Findings { get; init; }
 
@@ -105,6 +108,69 @@ public sealed record Scorecard
 
     /// <summary>Every category, assessed or not.</summary>
     public required IReadOnlyList<CategoryScore> Categories { get; init; }
+
+    /// <summary>Ids of the assessed categories: what <see cref="OverallScore"/> stands on.</summary>
+    public IReadOnlyList<string> Covers { get; init; } = [];
+
+    /// <summary>The cap that bounded the overall score, or null when none did.</summary>
+    public ScoreCapInfo? Cap { get; init; }
+}
+
+/// <summary>A cap a module put on the overall score, as reported.</summary>
+public sealed record ScoreCapInfo
+{
+    /// <summary>The overall score is at most this.</summary>
+    public required double Limit { get; init; }
+
+    /// <summary>Why.</summary>
+    public required string Reason { get; init; }
+}
+
+/// <summary>What one assessment module did in this audit.</summary>
+public sealed record AssessmentSummary
+{
+    /// <summary>The module's id, e.g. <c>evasion</c> or <c>supply_chain</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Display name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>run</c>, <c>partial</c> (stopped early), <c>not_applicable</c>, <c>not_run</c> (excluded by the plan, or the audit stopped first).</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Why it did not run or stopped; null when it ran to the end.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The scorecard categories it fills.</summary>
+    public required IReadOnlyList<string> Categories { get; init; }
+
+    /// <summary>Findings it contributed.</summary>
+    public required int Findings { get; init; }
+
+    /// <summary>Wall-clock seconds it ran.</summary>
+    public required double Seconds { get; init; }
+
+    /// <summary>Files it scanned (supply chain); empty for other modules.</summary>
+    public IReadOnlyList<ScannedArtifact> Artifacts { get; init; } = [];
+}
+
+/// <summary>One file the supply-chain module scanned.</summary>
+public sealed record ScannedArtifact
+{
+    /// <summary>The path as scanned (or <c>demo</c> for the embedded model).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The detected format, e.g. <c>onnx</c>, <c>pickle</c>, <c>pytorch-zip</c>.</summary>
+    public required string Format { get; init; }
+
+    /// <summary>Lower-case hex SHA-256, or null when the file could not be read.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>The worst finding's severity, or null when none.</summary>
+    public string? MaxSeverity { get; init; }
+
+    /// <summary>Findings in the file, info included.</summary>
+    public required int Findings { get; init; }
 }
 
 /// <summary>One scorecard category.</summary>

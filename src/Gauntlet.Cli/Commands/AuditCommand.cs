@@ -26,9 +26,11 @@ internal static class AuditCommand
         var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is below this (0–100); overrides the plan's thresholds.min_score." };
         var timeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds and write a report marked partial." };
         var listAttacks = new Option<bool>("--list-attacks") { Description = "List the attacks a plan may name, then exit." };
+        var artifacts = new Option<string[]>("--artifacts") { Description = "Files or folders the supply-chain module scans beside the model (checkpoints, pickles, archives shipped with it); repeatable.", AllowMultipleArgumentsPerToken = true };
+        var assessments = new Option<string[]>("--assessments") { Description = $"Assessment modules to run, overriding the plan's assessments: {string.Join(", ", Gauntlet.Audit.Assessments.AssessmentCatalog.Ids)} (default: every one that applies).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
-            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks,
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -45,7 +47,13 @@ internal static class AuditCommand
                 return CliApp.ExitOk;
             }
 
-            var auditPlan = LoadPlan(parse.GetValue(plan), parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(timeBudget));
+            var auditPlan = LoadPlan(parse.GetValue(plan), parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(timeBudget), parse.GetValue(assessments));
+            var artifactPaths = parse.GetValue(artifacts) ?? [];
+            foreach (var artifact in artifactPaths.Where(a => !File.Exists(a) && !Directory.Exists(a)))
+            {
+                throw new UserInputException($"--artifacts {artifact}: no such file or folder.");
+            }
+
             var threshold = parse.GetValue(failUnder);
             if (threshold is < 0 or > 100)
             {
@@ -56,8 +64,8 @@ internal static class AuditCommand
             var (loaded, classifier) = model.Load(parse, set);
             var path = parse.GetValue(model.Model)!;
             var sha = path == DemoModel.Name ? AuditSubject.Hash(DemoModel.OnnxBytes()) : AuditSubject.HashFile(path);
-            var subject = new AuditSubject(classifier, path, sha, loaded.Architecture);
-            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold };
+            var subject = new AuditSubject(classifier, path, sha, loaded.Architecture) { ModelBytes = path == DemoModel.Name ? DemoModel.OnnxBytes() : null };
+            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths };
             var outDir = parse.GetValue(output)!;
 
             using var cancellation = new CancellationTokenSource();
@@ -103,7 +111,7 @@ internal static class AuditCommand
         return command;
     }
 
-    private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget)
+    private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget, string[]? assessments)
     {
         var plan = path is null ? AuditPlan.Default : AuditPlanReader.Load(path);
         if (samples is < 1)
@@ -116,12 +124,21 @@ internal static class AuditCommand
             throw new UserInputException($"--time-budget must be positive; got {timeBudget.Value.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        return plan with
+        plan = plan with
         {
             Samples = samples ?? plan.Samples,
             Seed = seed ?? plan.Seed,
             TimeBudgetSeconds = timeBudget ?? plan.TimeBudgetSeconds,
+            Assessments = assessments is { Length: > 0 } ? [.. assessments.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(a => a.ToLowerInvariant())] : plan.Assessments,
         };
+        try
+        {
+            return AuditPlanReader.Validate(plan, "--assessments");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UserInputException(ex.Message);
+        }
     }
 
     private static void Print(IAnsiConsole console, AuditReport report, IReadOnlyList<string> written)
@@ -129,10 +146,15 @@ internal static class AuditCommand
         var score = report.Scorecard;
         var colour = score.OverallScore >= 75 ? "green" : score.OverallScore >= 40 ? "yellow" : "red";
         console.MarkupLine($"Robustness score: [bold {colour}]{score.OverallScore.ToString("0.0", CultureInfo.InvariantCulture)}/100[/] (grade {score.Grade}); clean accuracy {report.CleanAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {report.Data.Samples} samples");
+        console.MarkupLine($"covers: {Markup.Escape(Scoring.Coverage(score))}");
+        if (score.Cap is { } cap)
+        {
+            console.MarkupLine($"[red]capped at {cap.Limit.ToString("0.#", CultureInfo.InvariantCulture)}: {Markup.Escape(cap.Reason)}[/]");
+        }
         var categories = new Table().AddColumns("category", "score", "basis");
         foreach (var c in score.Categories)
         {
-            categories.AddRow(Markup.Escape(c.Name), c.Score is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "not assessed", Markup.Escape(c.Basis));
+            categories.AddRow(Markup.Escape(c.Name), c.Score is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : c.Status.Replace('_', ' '), Markup.Escape(c.Basis));
         }
 
         console.Write(categories);

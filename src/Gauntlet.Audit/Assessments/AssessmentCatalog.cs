@@ -1,0 +1,21 @@
+namespace Gauntlet.Audit.Assessments;
+
+/// <summary>The assessment modules an audit runs by default, in order, and lookup by id.</summary>
+public static class AssessmentCatalog
+{
+    /// <summary>
+    /// Supply chain first (seconds, and a partial audit still has it), then evasion. A new module
+    /// is one class implementing <see cref="IAssessment"/> and one line here.
+    /// </summary>
+    public static IReadOnlyList<IAssessment> BuiltIn { get; } =
+    [
+        new SupplyChainAssessment(),
+        new EvasionAssessment(),
+    ];
+
+    /// <summary>The ids a plan's <c>assessments:</c> may name.</summary>
+    public static IReadOnlyList<string> Ids => [.. BuiltIn.Select(m => m.Id)];
+
+    /// <summary>True when <paramref name="id"/> names a built-in module.</summary>
+    public static bool Contains(string id) => BuiltIn.Any(m => m.Id == id);
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gauntlet.Data;
+
+namespace Gauntlet.Audit.Assessments;
+
+/// <summary>
+/// What every module of one audit shares: the model, the audited samples, the plan, the artifact
+/// folders, progress, cancellation and the time budget. Progress is reported in each module's own
+/// work units; the context maps them onto one bar for the whole audit.
+/// </summary>
+public sealed class AuditContext
+{
+    private readonly IProgress<AuditProgress>? _progress;
+    private double _done;
+
+    internal AuditContext(AuditSubject subject, LabeledImages data, AuditPlan plan, IReadOnlyList<string> artifacts, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        Subject = subject;
+        Data = data;
+        Plan = plan;
+        Artifacts = artifacts;
+        _progress = progress;
+        Cancellation = cancellation;
+        Clock = clock;
+    }
+
+    /// <summary>The model under audit.</summary>
+    public AuditSubject Subject { get; }
+
+    /// <summary>The audited samples (the plan's first <see cref="AuditPlan.Samples"/>).</summary>
+    public LabeledImages Data { get; }
+
+    /// <summary>The plan.</summary>
+    public AuditPlan Plan { get; }
+
+    /// <summary>Extra files or folders to scan beside the model (<c>--artifacts</c>).</summary>
+    public IReadOnlyList<string> Artifacts { get; }
+
+    /// <summary>Cancels the audit (Ctrl-C).</summary>
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>Time since the audit started.</summary>
+    public Stopwatch Clock { get; }
+
+    /// <summary>Why the audit stopped early (cancelled, out of time), or null while it runs on.</summary>
+    public string? Stopped { get; private set; }
+
+    /// <summary>Work units of the whole audit; set once before the modules run.</summary>
+    internal double TotalWork { get; set; } = 1;
+
+    /// <summary>True, and <see cref="Stopped"/> set, once the audit is cancelled or past its time budget.</summary>
+    public bool ShouldStop()
+    {
+        if (Stopped is null && Cancellation.IsCancellationRequested)
+        {
+            Stopped = "cancelled";
+        }
+        else if (Stopped is null && Plan.TimeBudgetSeconds > 0 && Clock.Elapsed.TotalSeconds > Plan.TimeBudgetSeconds)
+        {
+            Stopped = string.Create(CultureInfo.InvariantCulture, $"time budget of {Plan.TimeBudgetSeconds} s reached");
+        }
+
+        return Stopped is not null;
+    }
+
+    /// <summary>Reports <paramref name="units"/> more work done at <paramref name="stage"/>.</summary>
+    public void Advance(string stage, double units)
+    {
+        _done += units;
+        _progress?.Report(new AuditProgress(stage, Math.Min(_done, TotalWork), TotalWork));
+    }
+}
