@@ -98,14 +98,11 @@ public sealed class NpzFileTests : TempDirTest
         }
     }
 
-    [Fact]
-    public void Read_NumpyShippedObjectArchive_WhenPresent_IsRefused()
+    [SkippableFact]
+    public void Read_NumpyShippedObjectArchive_IsRefused()
     {
         const string path = "/usr/lib/python3/dist-packages/numpy/lib/tests/data/py3-objarr.npz";
-        if (!File.Exists(path))
-        {
-            return;
-        }
+        Skip.IfNot(File.Exists(path), $"{path} is absent (Debian package python3-numpy not installed)");
 
         using var npz = NpzFile.Open(path);
         Assert.NotEmpty(npz.Names);

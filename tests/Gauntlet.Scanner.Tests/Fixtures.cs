@@ -2,29 +2,14 @@ using System.Text.Json;
 
 namespace Gauntlet.Scanner.Tests;
 
-/// <summary>The committed corpus (tools/scanner-corpus/make_corpus.py) and the official schemas in ../shared/schemas.</summary>
+/// <summary>The committed corpus (tools/scanner-corpus/make_corpus.py) and the official schemas in tests/Shared/Schemas.</summary>
 internal static class Fixtures
 {
     public static string CorpusRoot => Path.Combine(AppContext.BaseDirectory, "Fixtures", "corpus");
 
     public static IReadOnlyList<CorpusEntry> Manifest { get; } = LoadManifest();
 
-    public static string SchemaDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "schemas");
-                if (File.Exists(Path.Combine(candidate, "sarif-schema-2.1.0.json")))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new DirectoryNotFoundException("../shared/schemas not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string SchemaDirectory => RepoPaths.SchemaDirectory;
 
     private static List<CorpusEntry> LoadManifest()
     {

@@ -21,23 +21,8 @@ internal static class RepoPaths
     }
 
     /// <summary>
-    /// The official schemas (SARIF, CycloneDX…), kept outside the repository in ../shared/schemas;
-    /// from a worktree nested deeper, the nearest shared/schemas above the repository root.
+    /// The official schemas (SARIF 2.1.0, CycloneDX 1.6 and what it references), committed under
+    /// tests/Shared/Schemas with their licences (LICENSES.md there) so the tests pass from a clone anywhere.
     /// </summary>
-    public static string SchemaDirectory
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(Root).Parent; dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "schemas");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new DirectoryNotFoundException("../shared/schemas not found above " + Root);
-        }
-    }
+    public static string SchemaDirectory => Path.Combine(Root, "tests", "Shared", "Schemas");
 }
