@@ -117,6 +117,10 @@ public sealed partial class HtmlReportTests
 
         Assert.Contains("<div class=\"status status-partial\">Status: partial</div>", html, StringComparison.Ordinal);
         Assert.Contains("<div class=\"partial\">Partial: time budget of 5 s spent during linf ε=0.03</div>", html, StringComparison.Ordinal);
+
+        // A partial audit's numbers overstate robustness: no grade is shown for it.
+        Assert.Contains("<div class=\"ungraded\">incomplete</div>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"grade ", html, StringComparison.Ordinal);
     }
 
     [Fact]
