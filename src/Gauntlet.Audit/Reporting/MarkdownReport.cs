@@ -1,16 +1,17 @@
-using System.Text;
+using Gauntlet.Reporting;
 
 namespace Gauntlet.Audit.Reporting;
 
 /// <summary>
-/// Renders <c>summary.md</c>: the audit in the "challenge, approach, result, key findings" form a
-/// portfolio README uses, with GitHub-flavoured tables.
+/// Builds <c>summary.md</c>: the audit in the "challenge, approach, result, key findings" form a
+/// portfolio README uses, as a <see cref="ReportDocument"/> rendered by <see cref="MarkdownWriter"/>.
 /// </summary>
 /// <remarks>
 /// Sections, in order: <c>## Challenge</c> (model, data, threat models), <c>## Approach</c>
-/// (attacks per threat, samples, seed, checks), <c>## Result</c> (score, grade, category table,
-/// robust accuracy per threat and ε), <c>## Key findings</c> (most severe first) and a
-/// reproducibility line. Pipes in table cells are escaped; the output depends on the report alone.
+/// (attacks per threat, samples, seed, checks), <c>## Result</c> (score and grade — "incomplete"
+/// instead of a grade for a partial audit —, category table, robust accuracy per threat and ε),
+/// <c>## Key findings</c> (most severe first) and a reproducibility line. Text is escaped by the
+/// writer; the output depends on the report alone.
 /// </remarks>
 public static class MarkdownReport
 {
@@ -24,141 +25,148 @@ public static class MarkdownReport
     /// <param name="report">The audit report.</param>
     /// <returns>The Markdown text, ending in a newline.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="report"/> is null.</exception>
-    public static string Render(AuditReport report)
+    public static string Render(AuditReport report) => MarkdownWriter.Render(Build(report));
+
+    /// <summary>The document <see cref="Render"/> writes.</summary>
+    /// <param name="report">The audit report.</param>
+    /// <returns>The report document.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="report"/> is null.</exception>
+    public static ReportDocument Build(AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var md = new StringBuilder(8 * 1024);
-        md.Append("# Security audit: ").Append(Text(report.Model.Path)).Append("\n\n");
-        if (report.Status != "complete")
-        {
-            md.Append("> **Partial report** (").Append(Text(report.Status)).Append("): ").Append(Text(report.PartialReason ?? "no reason recorded")).Append("\n\n");
-        }
-
-        AppendChallenge(md, report);
-        AppendApproach(md, report);
-        AppendResult(md, report);
-        AppendFindings(md, report);
-
         var r = report.Reproducibility;
-        md.Append("---\n\n_Reproduce:_ Gauntlet ").Append(Text(r.ToolVersion)).Append(", seed ").Append(ReportText.Integer(r.Seed))
-            .Append(", model SHA-256 `").Append(Code(r.ModelSha256)).Append("`, data SHA-256 `").Append(Code(r.DataSha256))
-            .Append("`, ").Append(Text(r.Machine.Runtime)).Append(" on ").Append(Text(r.Machine.Os)).Append(" (").Append(Text(r.Machine.Architecture))
-            .Append(", ").Append(Text(r.Machine.Simd)).Append("), started ").Append(Text(r.StartedAt)).Append(".\n");
-        return md.ToString();
+        return new ReportDocument
+        {
+            Title = "Security audit: " + report.Model.Path,
+            Lead = report.Status == "complete" ? [] : [new Notice([Inline.Strong("Partial report"), $" ({report.Status}): {report.PartialReason ?? "no reason recorded"}"])],
+            Sections = [Challenge(report), Approach(report), Result(report), KeyFindings(report)],
+            Footer =
+            [
+                new Paragraph(
+                    Inline.Emphasis("Reproduce:"), $" Gauntlet {r.ToolVersion}, seed {ReportText.Integer(r.Seed)}, model SHA-256 ", Inline.Code(r.ModelSha256),
+                    ", data SHA-256 ", Inline.Code(r.DataSha256), $", {r.Machine.Runtime} on {r.Machine.Os} ({r.Machine.Architecture}, {r.Machine.Simd}), started {r.StartedAt}."),
+            ],
+        };
     }
 
-    private static void AppendChallenge(StringBuilder md, AuditReport report)
+    private static Section Challenge(AuditReport report)
     {
         var model = report.Model;
-        md.Append("## Challenge\n\n")
-            .Append("How robust is the ").Append(Text(model.Format)).Append(" classifier `").Append(Code(model.Path)).Append("` (")
-            .Append(ReportText.Integer(model.ClassCount)).Append(" classes, input ").Append(string.Join("×", model.SampleShape.Select(ReportText.Integer)))
-            .Append(" in [").Append(ReportText.Number(model.InputMin)).Append(", ").Append(ReportText.Number(model.InputMax)).Append("]) against adversarial inputs? ")
-            .Append("It was audited on ").Append(ReportText.Integer(report.Data.Samples)).Append(" samples of ").Append(Text(report.Data.Source))
-            .Append(", where its clean accuracy is ").Append(ReportText.Percent(report.CleanAccuracy)).Append(".\n\n");
+        var blocks = new List<Block>
+        {
+            new Paragraph(
+                $"How robust is the {model.Format} classifier ", Inline.Code(model.Path),
+                $" ({ReportText.Integer(model.ClassCount)} classes, input {string.Join("×", model.SampleShape.Select(ReportText.Integer))}"
+                + $" in [{ReportText.Number(model.InputMin)}, {ReportText.Number(model.InputMax)}]) against adversarial inputs? "
+                + $"It was audited on {ReportText.Integer(report.Data.Samples)} samples of {report.Data.Source}, where its clean accuracy is {ReportText.Percent(report.CleanAccuracy)}."),
+        };
         if (report.Threats.Count == 0)
         {
-            md.Append("No threat model was evaluated.\n\n");
-            return;
+            blocks.Add(new Paragraph("No threat model was evaluated."));
         }
-
-        md.Append("Threat models:\n\n");
-        foreach (var threat in report.Threats)
+        else
         {
-            md.Append("- **").Append(Text(threat.Name)).Append("**: an attacker who may change each input within an ").Append(ReportText.NormName(threat.Norm))
-                .Append(" ball of radius ε ∈ {").Append(string.Join(", ", threat.Points.Select(p => ReportText.Epsilon(p.Epsilon)))).Append("} (reference ε = ")
-                .Append(ReportText.Epsilon(threat.ReferenceEpsilon)).Append(")\n");
+            blocks.Add(new Paragraph("Threat models:"));
+            blocks.Add(new BulletList(report.Threats.Select(threat => (IReadOnlyList<Inline>)
+            [
+                Inline.Strong(threat.Name),
+                $": an attacker who may change each input within an {ReportText.NormName(threat.Norm)} ball of radius ε ∈ {{{string.Join(", ", threat.Points.Select(p => ReportText.Epsilon(p.Epsilon)))}}}"
+                + $" (reference ε = {ReportText.Epsilon(threat.ReferenceEpsilon)})",
+            ]).ToList()));
         }
 
-        md.Append('\n');
+        return new Section { Heading = "Challenge", Blocks = blocks };
     }
 
-    private static void AppendApproach(StringBuilder md, AuditReport report)
+    private static Section Approach(AuditReport report)
     {
         var plan = report.Reproducibility.Plan;
-        md.Append("## Approach\n\n")
-            .Append("Each budget ran an ensemble in increasing strength — random noise, then query-only black-box attacks, then gradient (white-box) attacks — ")
-            .Append("each attack only on the samples its ensemble had not broken yet. A sample counts as broken for an attacker when any attack available to it ")
-            .Append("broke it at that or a smaller budget.\n\n");
-        foreach (var threat in report.Threats)
+        var items = report.Threats.Select(threat =>
         {
-            md.Append("- **").Append(Text(threat.Name)).Append("**: ");
-            var groups = threat.Points.SelectMany(p => p.Attacks).GroupBy(a => a.Category).OrderBy(g => CategoryOrder(g.Key))
-                .Select(g => ReportText.CategoryName(g.Key) + " " + string.Join(", ", g.Select(a => a.Attack).Distinct(StringComparer.Ordinal).Select(a => "`" + Code(a) + "`")));
-            md.Append(string.Join("; ", groups)).Append('\n');
-        }
-
-        md.Append("- ").Append(ReportText.Integer(report.Data.Samples)).Append(" samples, seed ").Append(ReportText.Integer(report.Reproducibility.Seed))
-            .Append(", PGD ").Append(ReportText.Integer(plan.PgdSteps)).Append(" steps, APGD ").Append(ReportText.Integer(plan.ApgdSteps))
-            .Append(" steps, ").Append(ReportText.Integer(plan.MaxQueries)).Append(" queries per sample for black-box attacks\n");
-        var failed = report.Checks.Count(c => !c.Passed);
-        md.Append("- ").Append(ReportText.Integer(report.Checks.Count)).Append(" sanity checks for gradient masking and weak attacks: ")
-            .Append(failed == 0 ? "all passed" : ReportText.Integer(failed) + " failed (" + Text(string.Join(", ", report.Checks.Where(c => !c.Passed).Select(CheckName))) + ")")
-            .Append("\n\n");
-    }
-
-    private static void AppendResult(StringBuilder md, AuditReport report)
-    {
-        var card = report.Scorecard;
-        md.Append("## Result\n\n**Score ").Append(ReportText.Number(card.OverallScore, 1)).Append(" / 100, grade ").Append(Text(card.Grade)).Append("**");
-        if (report.Gates.Count > 0)
-        {
-            md.Append(" — CI gates ").Append(report.Passed ? "passed" : "**failed**");
-        }
-
-        md.Append("\n\n| Category | Score | Weight | Basis |\n|---|---:|---:|---|\n");
-        foreach (var category in card.Categories)
-        {
-            var assessed = category.Status == "assessed" && category.Score is not null;
-            md.Append("| ").Append(Cell(category.Name)).Append(" | ").Append(assessed ? ReportText.Number(category.Score!.Value, 1) : "not assessed")
-                .Append(" | ").Append(assessed ? ReportText.Number(category.Weight, 2) : "—").Append(" | ").Append(Cell(category.Basis)).Append(" |\n");
-        }
-
-        if (report.Threats.Count > 0)
-        {
-            md.Append("\nRobust accuracy (clean ").Append(ReportText.Percent(report.CleanAccuracy)).Append("):\n\n")
-                .Append("| Threat | ε | White-box | Black-box | Noise |\n|---|---:|---:|---:|---:|\n");
-            foreach (var threat in report.Threats)
+            var runs = new List<Inline> { Inline.Strong(threat.Name), ": " };
+            var groups = threat.Points.SelectMany(p => p.Attacks).GroupBy(a => a.Category).OrderBy(g => CategoryOrder(g.Key)).ToList();
+            for (var g = 0; g < groups.Count; g++)
             {
-                foreach (var point in threat.Points)
+                runs.Add((g > 0 ? "; " : string.Empty) + ReportText.CategoryName(groups[g].Key) + " ");
+                var attacks = groups[g].Select(a => a.Attack).Distinct(StringComparer.Ordinal).ToList();
+                for (var a = 0; a < attacks.Count; a++)
                 {
-                    md.Append("| ").Append(Cell(threat.Name)).Append(" | ").Append(ReportText.Epsilon(point.Epsilon)).Append(" | ")
-                        .Append(ReportText.Percent(point.RobustAccuracy.WhiteBox)).Append(" | ").Append(ReportText.Percent(point.RobustAccuracy.BlackBox))
-                        .Append(" | ").Append(ReportText.Percent(point.RobustAccuracy.Noise)).Append(" |\n");
+                    if (a > 0)
+                    {
+                        runs.Add(", ");
+                    }
+
+                    runs.Add(Inline.Code(attacks[a]));
                 }
             }
-        }
 
-        md.Append('\n');
+            return (IReadOnlyList<Inline>)runs;
+        }).ToList();
+
+        items.Add([$"{ReportText.Integer(report.Data.Samples)} samples, seed {ReportText.Integer(report.Reproducibility.Seed)}, PGD {ReportText.Integer(plan.PgdSteps)} steps, "
+            + $"APGD {ReportText.Integer(plan.ApgdSteps)} steps, {ReportText.Integer(plan.MaxQueries)} queries per sample for black-box attacks"]);
+        var failed = report.Checks.Where(c => !c.Passed).ToList();
+        items.Add([$"{ReportText.Integer(report.Checks.Count)} sanity checks for gradient masking and weak attacks: "
+            + (failed.Count == 0 ? "all passed" : $"{ReportText.Integer(failed.Count)} failed ({string.Join(", ", failed.Select(CheckName))})")]);
+
+        return new Section
+        {
+            Heading = "Approach",
+            Blocks =
+            [
+                new Paragraph(
+                    "Each budget ran an ensemble in increasing strength — random noise, then query-only black-box attacks, then gradient (white-box) attacks — "
+                    + "each attack only on the samples its ensemble had not broken yet. A sample counts as broken for an attacker when any attack available to it "
+                    + "broke it at that or a smaller budget."),
+                new BulletList(items),
+            ],
+        };
     }
 
-    private static void AppendFindings(StringBuilder md, AuditReport report)
+    private static Section Result(AuditReport report)
     {
-        md.Append("## Key findings\n\n");
-        if (report.Findings.Count == 0)
+        var blocks = new List<Block> { AuditVerdict.Build(report) };
+        if (report.Threats.Count > 0)
         {
-            md.Append("No findings.\n\n");
-            return;
-        }
-
-        var ranked = ReportText.Ranked(report.Findings);
-        foreach (var finding in ranked.Take(KeyFindingCount))
-        {
-            md.Append("- **").Append(Text(finding.Severity.ToUpperInvariant())).Append("** ").Append(Text(finding.Title)).Append(" (`").Append(Code(finding.Id)).Append("`)");
-            if (finding.AffectedClasses.Count > 0)
+            blocks.Add(new Paragraph($"Robust accuracy (clean {ReportText.Percent(report.CleanAccuracy)}):"));
+            blocks.Add(new DataTable
             {
-                md.Append(" — hardest hit: ").Append(Text(string.Join(", ", finding.AffectedClasses)));
-            }
-
-            md.Append(". ").Append(Text(finding.Remediation)).Append('\n');
+                Caption = "Robust accuracy per threat and budget",
+                CaptionVisible = false,
+                Columns = [new("Threat"), new("ε", ColumnAlign.Right), new("White-box", ColumnAlign.Right), new("Black-box", ColumnAlign.Right), new("Noise", ColumnAlign.Right)],
+                Rows = report.Threats.SelectMany(threat => threat.Points.Select(point => (IReadOnlyList<TableCell>)
+                [
+                    threat.Name, ReportText.Epsilon(point.Epsilon), ReportText.Percent(point.RobustAccuracy.WhiteBox),
+                    ReportText.Percent(point.RobustAccuracy.BlackBox), ReportText.Percent(point.RobustAccuracy.Noise),
+                ])).ToList(),
+            });
         }
 
-        if (ranked.Count > KeyFindingCount)
+        return new Section { Heading = "Result", Blocks = blocks };
+    }
+
+    private static Section KeyFindings(AuditReport report)
+    {
+        var ranked = ReportText.Ranked(report.Findings);
+        return new Section
         {
-            md.Append("- … and ").Append(ReportText.Integer(ranked.Count - KeyFindingCount)).Append(" more in report.html\n");
-        }
-
-        md.Append('\n');
+            Heading = "Key findings",
+            Blocks =
+            [
+                new FindingList
+                {
+                    Findings = ranked.Take(KeyFindingCount).Select(finding => new ReportFinding
+                    {
+                        Severity = finding.Severity,
+                        Id = finding.Id,
+                        Title = finding.Title,
+                        Facts = finding.AffectedClasses.Count > 0 ? [new LabeledText("hardest hit", string.Join(", ", finding.AffectedClasses))] : [],
+                        Remediation = Inline.WithCodeSpans(finding.Remediation),
+                    }).ToList(),
+                    Overflow = ranked.Count > KeyFindingCount ? $"… and {ReportText.Integer(ranked.Count - KeyFindingCount)} more in report.html" : null,
+                },
+            ],
+        };
     }
 
     private static string CheckName(CheckResult check) => check.Threat is null ? check.Id : check.Id + " (" + check.Threat + ")";
@@ -170,15 +178,4 @@ public static class MarkdownReport
         "white_box" => 2,
         _ => 3,
     };
-
-    /// <summary>Text in a paragraph or list: one line, no raw HTML.</summary>
-    private static string Text(string text) => OneLine(text).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
-
-    /// <summary>Text in a table cell: as <see cref="Text"/>, with pipes escaped.</summary>
-    private static string Cell(string text) => Text(text).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal);
-
-    /// <summary>Text inside a code span: backticks cannot be escaped there, so they become quotes.</summary>
-    private static string Code(string text) => OneLine(text).Replace('`', '\'');
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

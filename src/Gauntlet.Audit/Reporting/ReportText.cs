@@ -1,28 +1,28 @@
 using System.Globalization;
+using Gauntlet.Reporting;
 
 namespace Gauntlet.Audit.Reporting;
 
-/// <summary>Number formats and orderings the rendered reports share, so the same figure reads the same everywhere.</summary>
+/// <summary>
+/// Number formats and orderings the audit's reports share, so the same figure reads the same
+/// everywhere; the plain number formats are <see cref="ReportFormat"/>'s, shared with every report.
+/// </summary>
 internal static class ReportText
 {
     /// <summary>Severities, most severe first.</summary>
     public static readonly IReadOnlyList<string> Severities = ["critical", "high", "medium", "low", "info"];
 
     /// <summary>A 0–1 fraction as a percentage with one decimal, e.g. <c>83.3%</c>.</summary>
-    public static string Percent(double fraction) => double.IsFinite(fraction)
-        ? (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%"
-        : "n/a";
+    public static string Percent(double fraction) => ReportFormat.Percent(fraction);
 
     /// <summary>A budget as written in a plan: <c>0.03</c>, <c>1</c>.</summary>
     public static string Epsilon(float epsilon) => epsilon.ToString("0.#####", CultureInfo.InvariantCulture);
 
     /// <summary>A plain number with up to <paramref name="decimals"/> decimals.</summary>
-    public static string Number(double value, int decimals = 3) => double.IsFinite(value)
-        ? value.ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture)
-        : value.ToString(CultureInfo.InvariantCulture);
+    public static string Number(double value, int decimals = 3) => ReportFormat.Number(value, decimals);
 
     /// <summary>An integer, invariant culture.</summary>
-    public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+    public static string Integer(int value) => ReportFormat.Integer(value);
 
     /// <summary>Rank of a severity: 0 for critical … 4 for info, 5 for anything else.</summary>
     public static int SeverityRank(string severity)

@@ -58,7 +58,7 @@ public sealed class HtmlReportBrowserTests : IDisposable
         }
 
         Assert.True(colours.Count > 50, $"top of the page has only {colours.Count} colours: the scorecard did not render");
-        var gradeColour = report.Scorecard.Grade switch { "A" => 0x1e8a4c, "B" => 0x5a9e2f, "C" => 0xc99a06, "D" => 0xd4661c, _ => 0xc0392b };
+        var gradeColour = report.Scorecard.Grade switch { "A" => 0x1e8a4c, "B" => 0x5a9e2f, "C" => 0x9a7400, "D" => 0xd4661c, _ => 0xc0392b };
         Assert.Contains(gradeColour, colours);
     }
 

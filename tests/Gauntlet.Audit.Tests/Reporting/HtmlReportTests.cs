@@ -59,7 +59,7 @@ public sealed partial class HtmlReportTests
         var high = html.IndexOf("<span class=\"badge sev-high\">high</span> <code>GA-MASKING</code>", StringComparison.Ordinal);
         var low = html.IndexOf("<span class=\"badge sev-low\">low</span> <code>GA-EVASION-WB-LINF</code>", StringComparison.Ordinal);
         Assert.True(high > 0 && low > high, $"high at {high}, low at {low}");
-        Assert.Contains("<thead><tr><th>epsilon</th><th>robust_accuracy</th></tr></thead>\n<tbody><tr><td class=\"num\">0.01</td><td class=\"num\">0.6</td></tr></tbody>", html, StringComparison.Ordinal);
+        Assert.Contains("<thead><tr><th scope=\"col\">epsilon</th><th scope=\"col\">robust_accuracy</th></tr></thead>\n<tbody><tr><td class=\"num\">0.01</td><td class=\"num\">0.6</td></tr></tbody>", html, StringComparison.Ordinal);
         Assert.Contains("OWASP ML: ML01:2023 · MITRE ATLAS: AML.T0043.000", html, StringComparison.Ordinal);
     }
 
@@ -117,6 +117,10 @@ public sealed partial class HtmlReportTests
 
         Assert.Contains("<div class=\"status status-partial\">Status: partial</div>", html, StringComparison.Ordinal);
         Assert.Contains("<div class=\"partial\">Partial: time budget of 5 s spent during linf ε=0.03</div>", html, StringComparison.Ordinal);
+
+        // A partial audit's numbers overstate robustness: no grade is shown for it.
+        Assert.Contains("<div class=\"ungraded\">incomplete</div>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"grade ", html, StringComparison.Ordinal);
     }
 
     [Fact]
