@@ -15,14 +15,19 @@ internal static class AuditVerdict
         var card = report.Scorecard;
         var rows = card.Categories.Select(category => (IReadOnlyList<TableCell>)(category.Status == "assessed" && category.Score is { } score
             ? [category.Name, new TableCell(ReportText.Number(score, 1)) { Bar = Math.Clamp(score, 0, 100) / 100 }, ReportText.Number(category.Weight, 2), new TableCell(Inline.WithCodeSpans(category.Basis))]
-            : [category.Name, new TableCell("not assessed") { Tone = CellTone.Missing }, new TableCell("—") { Tone = CellTone.Missing }, new TableCell(Inline.WithCodeSpans(category.Basis))]));
+            : [category.Name, new TableCell(category.Status.Replace('_', ' ')) { Tone = CellTone.Missing }, new TableCell("—") { Tone = CellTone.Missing }, new TableCell(Inline.WithCodeSpans(category.Basis))]));
         return new Verdict
         {
             Score = card.OverallScore,
             Grade = card.Grade,
             Status = report.Status == "complete" ? VerdictStatus.Complete : VerdictStatus.Partial,
             StatusReason = report.PartialReason,
-            Summary = report.Gates.Count == 0 ? [] : report.Passed ? ["CI gates passed"] : ["CI gates ", Inline.Strong("failed")],
+            Summary =
+            [
+                "Covers " + Scoring.Coverage(card) + ".",
+                .. card.Cap is { } cap ? [" ", Inline.Strong($"Capped at {ReportText.Number(cap.Limit, 1)}"), $": {cap.Reason}."] : Array.Empty<Inline>(),
+                .. report.Gates.Count == 0 ? Array.Empty<Inline>() : report.Passed ? [" CI gates passed."] : [" CI gates ", Inline.Strong("failed"), "."],
+            ],
             Breakdown = new DataTable
             {
                 Caption = "Score by category",

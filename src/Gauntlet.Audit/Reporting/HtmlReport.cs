@@ -50,6 +50,7 @@ public static class HtmlReport
             Sections =
             [
                 new Section { Heading = "Findings", Id = "findings", Blocks = [new FindingList { Findings = ReportText.Ranked(report.Findings).Select(Finding).ToList() }] },
+                Assessments(report),
                 Threats(report),
                 PerClass(report),
                 Checks(report),
@@ -163,6 +164,50 @@ public static class HtmlReport
             Rows = threat.PerClass.Select(row => (IReadOnlyList<TableCell>)
                 [ReportText.Integer(row.ClassIndex), row.Name, ReportText.Integer(row.Count), ReportText.Percent(row.CleanAccuracy), ReportText.Percent(row.RobustAccuracy)]).ToList(),
         }).ToList(),
+    };
+
+    private static Section Assessments(AuditReport report) => new()
+    {
+        Heading = "Assessments",
+        Id = "assessments",
+        Blocks = report.Assessments.Count == 0
+            ? [new Paragraph("The report lists no assessment modules.") { Muted = true }]
+            :
+            [
+                new DataTable
+                {
+                    Caption = "Assessment modules",
+                    CaptionVisible = false,
+                    Columns = [new("Module"), new("Status"), new("Categories"), new("Findings", ColumnAlign.Right), new("Seconds", ColumnAlign.Right), new("Note")],
+                    Rows = report.Assessments.Select(module => (IReadOnlyList<TableCell>)
+                    [
+                        new TableCell(module.Name, Inline.Break, Inline.Code(module.Id)),
+                        module.Status.Replace('_', ' '),
+                        string.Join(", ", module.Categories),
+                        ReportText.Integer(module.Findings),
+                        ReportText.Number(module.Seconds, 2),
+                        module.Reason ?? "—",
+                    ]).ToList(),
+                },
+                .. report.Assessments.SelectMany(m => m.Artifacts).Any()
+                    ?
+                    [
+                        new DataTable
+                        {
+                            Caption = "Scanned files",
+                            Columns = [new("File"), new("Format"), new("Worst finding"), new("Findings", ColumnAlign.Right), new("SHA-256")],
+                            Rows = report.Assessments.SelectMany(m => m.Artifacts).Select(a => (IReadOnlyList<TableCell>)
+                            [
+                                new TableCell(Inline.Code(a.Path)),
+                                a.Format,
+                                a.MaxSeverity ?? "none",
+                                ReportText.Integer(a.Findings),
+                                new TableCell(Inline.Code(a.Sha256 ?? "unreadable")),
+                            ]).ToList(),
+                        },
+                    ]
+                    : Array.Empty<Block>(),
+            ],
     };
 
     private static Section Checks(AuditReport report) => new()

@@ -105,6 +105,11 @@ public static class MarkdownReport
 
         items.Add([$"{ReportText.Integer(report.Data.Samples)} samples, seed {ReportText.Integer(report.Reproducibility.Seed)}, PGD {ReportText.Integer(plan.PgdSteps)} steps, "
             + $"APGD {ReportText.Integer(plan.ApgdSteps)} steps, {ReportText.Integer(plan.MaxQueries)} queries per sample for black-box attacks"]);
+        items.AddRange(report.Assessments.Select(module => (IReadOnlyList<Inline>)
+        [
+            Inline.Strong(module.Name), $" ({module.Status.Replace('_', ' ')}", module.Reason is null ? ")" : $": {module.Reason})",
+            .. module.Artifacts.Count == 0 ? Array.Empty<Inline>() : [$": scanned {string.Join(", ", module.Artifacts.Select(a => $"{a.Path} (worst finding: {a.MaxSeverity ?? "none"})"))}"],
+        ]));
         var failed = report.Checks.Where(c => !c.Passed).ToList();
         items.Add([$"{ReportText.Integer(report.Checks.Count)} sanity checks for gradient masking and weak attacks: "
             + (failed.Count == 0 ? "all passed" : $"{ReportText.Integer(failed.Count)} failed ({string.Join(", ", failed.Select(CheckName))})")]);
