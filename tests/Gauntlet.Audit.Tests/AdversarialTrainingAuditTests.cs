@@ -1,3 +1,5 @@
+using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Training;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -34,7 +36,7 @@ public class AdversarialTrainingAuditTests(ITestOutputHelper output)
         var standard = Mlp();
         var robust = Mlp();
         Trainer.Fit(standard, train, null, options);
-        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AdversarialMethod.Pgd, 0.1f, Steps: 3) });
+        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AttackPerturbation.FromRegistry("pgd", new AttackSettings { Epsilon = 0.1f, Steps = 3 })) });
 
         var standardReport = new SecurityAudit(Classifier(standard), audited, Plan).Run();
         var robustReport = new SecurityAudit(Classifier(robust), audited, Plan).Run();
@@ -49,8 +51,8 @@ public class AdversarialTrainingAuditTests(ITestOutputHelper output)
         Assert.Equal("critical", standardFinding.Severity);
         Assert.All(robustReport.Checks, c => Assert.True(c.Passed, $"{c.Id}: {c.Detail}"));
 
-        // Recorded with the trainer's own PGD copy before adversarial training moved behind the
-        // perturbation hook (the registry's PGD): the hook must reproduce the robust model bit for bit.
+        // Recorded with the trainer's own PGD copy (commit 0678587), before adversarial training moved
+        // behind the perturbation hook (the registry's PGD): the hook reproduces the robust model bit for bit.
         output.WriteLine($"robust weights {Fingerprint(robust)}");
         Assert.Equal("2173AA2D0B3C65F6", Fingerprint(robust));
         Assert.Equal(55.6, robustReport.Scorecard.OverallScore);

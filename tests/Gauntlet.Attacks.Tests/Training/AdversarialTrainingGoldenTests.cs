@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Training;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -11,8 +13,10 @@ namespace Gauntlet.Attacks.Tests.Training;
 /// <summary>
 /// Pins what adversarial training produces, bit for bit: the SHA-256 of every parameter and buffer
 /// (batch-norm running statistics included) after a tiny deterministic run, and the exact final
-/// training loss. The values were recorded with the trainer's own PGD/FGSM copy before it was
-/// replaced by the registry's attacks behind a perturbation hook; the hook path must reproduce them.
+/// training loss. The values were recorded with the trainer's own PGD/FGSM copy (commit 0678587),
+/// before it was replaced by the registry's attacks behind <see cref="ITrainingPerturbation"/>;
+/// the hook reproduces them exactly because it keeps the same random draws (one uniform start per
+/// batch from the trainer's stream) and the same operations in the same order.
 /// </summary>
 public class AdversarialTrainingGoldenTests(ITestOutputHelper output)
 {
@@ -44,21 +48,21 @@ public class AdversarialTrainingGoldenTests(ITestOutputHelper output)
             case "mlp-pgd":
             {
                 var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 5);
-                var options = new TrainingOptions(Epochs: 2, BatchSize: 32, Seed: 9, Adversarial: new AdversarialTraining(AdversarialMethod.Pgd, 0.1f, Steps: 3));
+                var options = new TrainingOptions(Epochs: 2, BatchSize: 32, Seed: 9, Adversarial: new AdversarialTraining(AttackPerturbation.FromRegistry("pgd", new AttackSettings { Epsilon = 0.1f, Steps = 3 })));
                 return (model, Trainer.Fit(model, demo.Take(128), null, options));
             }
 
             case "mlp-fgsm-half":
             {
                 var model = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 5);
-                var options = new TrainingOptions(Epochs: 2, BatchSize: 32, Seed: 9, Adversarial: new AdversarialTraining(AdversarialMethod.Fgsm, 0.1f, Fraction: 0.5f));
+                var options = new TrainingOptions(Epochs: 2, BatchSize: 32, Seed: 9, Adversarial: new AdversarialTraining(AttackPerturbation.FromRegistry("fgsm", new AttackSettings { Epsilon = 0.1f }), Fraction: 0.5f));
                 return (model, Trainer.Fit(model, demo.Take(128), null, options));
             }
 
             default:
             {
                 var model = ModelZoo.Create("resnet-mini", 1, 28, 28, 10, seed: 3);
-                var options = new TrainingOptions(Epochs: 1, BatchSize: 16, Seed: 4, Adversarial: new AdversarialTraining(AdversarialMethod.Pgd, 0.05f, Steps: 2, StepSize: 0.03f, Fraction: 0.5f));
+                var options = new TrainingOptions(Epochs: 1, BatchSize: 16, Seed: 4, Adversarial: new AdversarialTraining(AttackPerturbation.FromRegistry("pgd", new AttackSettings { Epsilon = 0.05f, Steps = 2, StepSize = 0.03f }), Fraction: 0.5f));
                 return (model, Trainer.Fit(model, demo.Take(32), null, options));
             }
         }
