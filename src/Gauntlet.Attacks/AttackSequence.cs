@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 
@@ -10,6 +11,20 @@ namespace Gauntlet.Attacks;
 /// </summary>
 public sealed class AttackSequence : EvasionAttack
 {
+    /// <summary>The registry entry: <c>autoattack</c>, the white-box AutoAttack sequence (<see cref="AutoAttack"/>).</summary>
+    public static AttackDescriptor AutoAttackDescriptor { get; } = new()
+    {
+        Name = "autoattack",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20, "iterations of each APGD stage")],
+        CostRank = 27,
+        Description = "APGD-CE, then APGD-T over the 9 top wrong classes, each only on the points still robust.",
+        Citation = "Croce & Hein 2020",
+        Factory = s => AutoAttack(s.Epsilon, s.Norm, s.Steps),
+    };
+
     /// <summary>Creates the sequence; all attacks must use the same norm.</summary>
     /// <exception cref="ArgumentException">No attacks, or mixed norms.</exception>
     public AttackSequence(string name, params EvasionAttack[] attacks)

@@ -91,6 +91,18 @@ public abstract class EvasionAttack
         };
     }
 
+    /// <summary>
+    /// Only the examples, without <see cref="Run"/>'s bookkeeping (no clean or final predictions,
+    /// no checks): generates with randomness drawn from <paramref name="rng"/> — a stream the
+    /// caller keeps across batches, as adversarial training does — and clips to the input domain.
+    /// </summary>
+    internal Tensor GenerateClipped(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng)
+    {
+        var adversarial = Generate(classifier, x.Detach(), goal, rng, new long[x.Dim(0)]);
+        using var scope = GradMode.NoGrad();
+        return Ops.Clamp(adversarial.Detach(), classifier.InputRange.Min, classifier.InputRange.Max);
+    }
+
     /// <summary>Produces adversarial examples; the base class clips them to the input domain afterwards.</summary>
     protected abstract Tensor Generate(IClassifier classifier, Tensor x, AttackGoal goal, Rng rng);
 

@@ -1,6 +1,5 @@
 using Gauntlet.Attacks;
-using Gauntlet.Attacks.BlackBox;
-using Gauntlet.Attacks.Evasion;
+using Gauntlet.Attacks.Registry;
 
 namespace Gauntlet.Audit;
 
@@ -17,71 +16,93 @@ public enum AttackerCategory
     WhiteBox,
 }
 
-/// <summary>The attacks an audit plan may name, their category, cost rank and how each is built.</summary>
+/// <summary>
+/// The audit's view of <see cref="AttackRegistry"/>: which registered attacks a plan may name (evasion
+/// attacks bounded by an ε-ball in L∞ or L2 whose kind maps to an attacker category), their category,
+/// run order, and how a plan's strengths become registry settings. It holds no list of its own.
+/// </summary>
 public static class AttackCatalog
 {
     /// <summary>The ensemble the default plan runs under every threat.</summary>
     public static IReadOnlyList<string> DefaultEnsemble { get; } = ["gaussian-noise", "uniform-noise", "square", "fgsm", "pgd", "apgd-ce", "apgd-t"];
 
-    private static readonly (string Name, AttackerCategory Category, int Cost, string Description)[] Entries =
-    [
-        ("gaussian-noise", AttackerCategory.Noise, 0, "Gaussian noise rescaled to the budget; the floor any real attack must beat."),
-        ("uniform-noise", AttackerCategory.Noise, 1, "Uniform noise rescaled to the budget."),
-        ("square", AttackerCategory.BlackBox, 10, "Square Attack: score-based random search (Andriushchenko et al. 2020)."),
-        ("hopskipjump", AttackerCategory.BlackBox, 11, "HopSkipJump: decision-based, labels only (Chen et al. 2020); slow."),
-        ("fgsm", AttackerCategory.WhiteBox, 20, "FGSM / FGM: one gradient step (Goodfellow et al. 2015)."),
-        ("pgd", AttackerCategory.WhiteBox, 21, "PGD with a random start (Madry et al. 2018)."),
-        ("apgd-ce", AttackerCategory.WhiteBox, 22, "APGD on cross-entropy (Croce & Hein 2020)."),
-        ("apgd-t", AttackerCategory.WhiteBox, 23, "APGD on targeted DLR over the top wrong classes (AutoAttack's second stage)."),
-    ];
-
-    /// <summary>Every attack name with its category and a one-line description.</summary>
+    /// <summary>Every attack an audit may run, in run order, with its category and description.</summary>
     public static IEnumerable<(string Name, AttackerCategory Category, string Description)> All =>
-        Entries.Select(e => (e.Name, e.Category, e.Description));
+        Auditable.Select(d => (d.Name, CategoryOf(d)!.Value, d.Description));
 
-    /// <summary>True when <paramref name="name"/> is in the catalogue.</summary>
-    public static bool Contains(string name) => Entries.Any(e => e.Name == name);
+    /// <summary>True when <paramref name="name"/> (a registered name or alias) can run in an audit.</summary>
+    public static bool Contains(string name) => AttackRegistry.TryFind(name) is { } d && IsAuditable(d);
+
+    /// <summary>True when the attack can run under a threat of <paramref name="norm"/>.</summary>
+    /// <exception cref="ArgumentException">The name is not auditable.</exception>
+    public static bool Supports(string name, Norm norm) => Find(name).Norms.Contains(norm);
 
     /// <summary>The category of an attack.</summary>
-    /// <exception cref="ArgumentException">Unknown name.</exception>
-    public static AttackerCategory CategoryOf(string name) => Find(name).Category;
+    /// <exception cref="ArgumentException">Unknown or not auditable name.</exception>
+    public static AttackerCategory CategoryOf(string name) => CategoryOf(Find(name))!.Value;
 
-    /// <summary>Orders names the way an audit runs them: noise, black-box, white-box, cheapest first in each.</summary>
-    public static IReadOnlyList<string> InRunOrder(IEnumerable<string> names) => [.. names.Distinct().OrderBy(n => Find(n).Cost)];
+    /// <summary>
+    /// Orders names the way an audit runs them: by the registry's cost rank, so noise, then
+    /// black-box, then white-box, cheapest first in each. Aliases become canonical names.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown or not auditable name.</exception>
+    public static IReadOnlyList<string> InRunOrder(IEnumerable<string> names) =>
+        [.. names.Select(Find).Distinct().OrderBy(d => d.CostRank).Select(d => d.Name)];
 
-    /// <summary>Builds the attack for a threat's norm and budget with the plan's strengths.</summary>
-    /// <exception cref="ArgumentException">Unknown name.</exception>
-    public static EvasionAttack Create(string name, Norm norm, float epsilon, AuditPlan plan) => Find(name).Name switch
+    /// <summary>
+    /// Builds the attack for a threat's norm and budget with the plan's strengths: fixed-step
+    /// iterative attacks (those with a step size: PGD, BIM, MI-FGSM) take <see cref="AuditPlan.PgdSteps"/>
+    /// steps of Madry et al.'s 2.5·ε/steps, which lets a walk from a random start reach the far side
+    /// of the ball; adaptive-step ones (APGD) take <see cref="AuditPlan.ApgdSteps"/>; black-box
+    /// attacks <see cref="AuditPlan.MaxQueries"/>; noise <see cref="AuditPlan.NoiseTrials"/>; APGD-T
+    /// <see cref="AuditPlan.ApgdTargetClasses"/>. Every other setting keeps the registry's default.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown or not auditable name, or an unsupported norm.</exception>
+    public static EvasionAttack Create(string name, Norm norm, float epsilon, AuditPlan plan)
     {
-        "gaussian-noise" => RandomNoise.Gaussian(epsilon, norm, plan.NoiseTrials),
-        "uniform-noise" => RandomNoise.Uniform(epsilon, norm, plan.NoiseTrials),
-        "square" => new SquareAttack(epsilon, plan.MaxQueries, norm),
-        "hopskipjump" => new HopSkipJump(plan.MaxQueries, epsilon, norm),
-        "fgsm" => new Fgsm(epsilon, norm),
-        // Madry et al.'s step 2.5·ε/steps lets a walk from the start reach the far side of the ball.
-        "pgd" => new Pgd(epsilon, 2.5f * epsilon / plan.PgdSteps, plan.PgdSteps, norm, randomStart: true),
-        "apgd-ce" => new Apgd(epsilon, norm, plan.ApgdSteps, ApgdLoss.CrossEntropy),
-        _ => new Apgd(epsilon, norm, plan.ApgdSteps, ApgdLoss.DlrTargeted, targetClasses: plan.ApgdTargetClasses),
-    };
+        var descriptor = Find(name);
+        var fixedStep = descriptor.Uses(AttackSetting.StepSize);
+        var steps = fixedStep ? plan.PgdSteps : plan.ApgdSteps;
+        return descriptor.Create(new AttackSettings
+        {
+            Norm = norm,
+            Epsilon = epsilon,
+            Steps = steps,
+            StepSize = fixedStep ? 2.5f * epsilon / steps : null,
+            MaxQueries = plan.MaxQueries,
+            Trials = plan.NoiseTrials,
+            TargetClasses = plan.ApgdTargetClasses,
+        });
+    }
 
     /// <summary>The category's id in reports: <c>white_box</c>, <c>black_box</c> or <c>noise</c>.</summary>
     public static string Id(this AttackerCategory category) => category switch
     {
         AttackerCategory.WhiteBox => "white_box",
         AttackerCategory.BlackBox => "black_box",
-        _ => "noise",
+        AttackerCategory.Noise => "noise",
+        _ => throw new ArgumentOutOfRangeException(nameof(category), category, "not an AttackerCategory."),
     };
 
-    private static (string Name, AttackerCategory Category, int Cost, string Description) Find(string name)
-    {
-        foreach (var entry in Entries)
-        {
-            if (entry.Name == name)
-            {
-                return entry;
-            }
-        }
+    private static IEnumerable<AttackDescriptor> Auditable => AttackRegistry.All.Where(IsAuditable).OrderBy(d => d.CostRank);
 
-        throw new ArgumentException($"unknown attack '{name}'; expected one of {string.Join(", ", Entries.Select(e => e.Name))}.", nameof(name));
+    // A threat is an ε-ball in L∞ or L2, and every result is filed under an attacker category.
+    private static bool IsAuditable(AttackDescriptor d) => d.IsEvasion && d.IsNormBounded && CategoryOf(d) is not null;
+
+    private static AttackerCategory? CategoryOf(AttackDescriptor d) => d.Kind switch
+    {
+        AttackKind.Noise => AttackerCategory.Noise,
+        AttackKind.ScoreBased or AttackKind.DecisionBased => AttackerCategory.BlackBox,
+        AttackKind.WhiteBox => AttackerCategory.WhiteBox,
+        AttackKind.Spatial or AttackKind.Universal => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(d), d.Kind, "not an AttackKind."),
+    };
+
+    private static AttackDescriptor Find(string name)
+    {
+        var descriptor = AttackRegistry.Find(name);
+        return IsAuditable(descriptor)
+            ? descriptor
+            : throw new ArgumentException($"attack '{name}' cannot run in an audit (an audit needs an evasion attack bounded by an ε-ball in linf or l2); expected one of {string.Join(", ", Auditable.Select(d => d.Name))}.", nameof(name));
     }
 }

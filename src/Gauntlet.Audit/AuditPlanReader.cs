@@ -1,4 +1,6 @@
 using System.Globalization;
+using Gauntlet.Attacks;
+using Gauntlet.Attacks.Registry;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -129,7 +131,14 @@ public static class AuditPlanReader
 
             foreach (var attack in threat.Attacks.Where(a => !AttackCatalog.Contains(a)))
             {
-                throw new InvalidDataException($"{at}.attacks: unknown attack '{attack}'; expected one of {string.Join(", ", AttackCatalog.All.Select(a => a.Name))}.");
+                var why = AttackRegistry.TryFind(attack) is null ? $"unknown attack '{attack}'" : $"'{attack}' cannot run in an audit (it is not an evasion attack bounded by an ε-ball in linf or l2)";
+                throw new InvalidDataException($"{at}.attacks: {why}; expected one of {string.Join(", ", AttackCatalog.All.Select(a => a.Name))}.");
+            }
+
+            var norm = threat.Norm == "l2" ? Norm.L2 : Norm.Linf;
+            foreach (var attack in threat.Attacks.Where(a => !AttackCatalog.Supports(a, norm)))
+            {
+                throw new InvalidDataException($"{at}.attacks: '{attack}' does not support norm {threat.Norm}; it supports {string.Join(" and ", AttackRegistry.Find(attack).Norms.Select(AttackDescriptor.NormName))} only.");
             }
         }
 

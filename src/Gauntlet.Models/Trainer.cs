@@ -24,41 +24,16 @@ public sealed record TrainingOptions(
     bool CosineSchedule = true,
     AdversarialTraining? Adversarial = null);
 
-/// <summary>How <see cref="AdversarialTraining"/> perturbs training batches.</summary>
-public enum AdversarialMethod
-{
-    /// <summary>Projected gradient descent in L∞ from a uniform random start in the ε-ball (Madry et al. 2018).</summary>
-    Pgd,
-
-    /// <summary>One signed-gradient step of size ε from the clean input (Goodfellow et al. 2015).</summary>
-    Fgsm,
-}
-
 /// <summary>
-/// Adversarial training: before each optimizer step, a share of the batch is replaced by L∞
-/// adversarial examples generated against the current model. The examples are generated with the
-/// model in evaluation mode (batch-norm statistics frozen and not updated by the attack's forward
-/// passes, no dropout), then the model goes back to training mode for the update.
+/// Adversarial training: before each optimizer step, the first <c>round(Fraction·N)</c> samples of
+/// the batch (at least one) are replaced by what <see cref="Perturbation"/> makes of them against
+/// the current model. The model is put in evaluation mode while they are generated (batch-norm
+/// statistics frozen and not updated by the attack's forward passes, no dropout), then goes back to
+/// training mode for the update.
 /// </summary>
-/// <param name="Method">PGD (Madry et al.) or FGSM.</param>
-/// <param name="Epsilon">L∞ budget ε in input units.</param>
-/// <param name="Steps">PGD iterations (ignored by FGSM).</param>
-/// <param name="StepSize">PGD step α; null for 2.5·ε/steps (Madry et al.'s choice). FGSM always steps ε.</param>
+/// <param name="Perturbation">What replaces the clean samples, e.g. a registered attack wrapped by <c>Gauntlet.Attacks.Training.AttackPerturbation</c>.</param>
 /// <param name="Fraction">Share of each batch replaced (1 = every sample adversarial, Madry's recipe; 0.5 = half clean, half adversarial).</param>
-/// <param name="MinValue">Lower end of the input domain the examples are clipped to.</param>
-/// <param name="MaxValue">Upper end of the input domain.</param>
-public sealed record AdversarialTraining(
-    AdversarialMethod Method = AdversarialMethod.Pgd,
-    float Epsilon = 0.1f,
-    int Steps = 7,
-    float? StepSize = null,
-    float Fraction = 1f,
-    float MinValue = 0f,
-    float MaxValue = 1f)
-{
-    /// <summary>The PGD step size in use.</summary>
-    public float EffectiveStepSize => Method == AdversarialMethod.Fgsm ? Epsilon : StepSize ?? (2.5f * Epsilon / Steps);
-}
+public sealed record AdversarialTraining(ITrainingPerturbation Perturbation, float Fraction = 1f);
 
 /// <summary>One epoch's figures.</summary>
 /// <param name="Epoch">1-based epoch number.</param>
@@ -95,9 +70,9 @@ public static class Trainer
             throw new ArgumentException($"training options: epochs {options.Epochs}, batch {options.BatchSize}, learning rate {options.LearningRate}; expected positive values.", nameof(options));
         }
 
-        if (options.Adversarial is { } a && (!(a.Epsilon > 0f) || a.Steps < 1 || !(a.EffectiveStepSize > 0f) || !(a.Fraction > 0f && a.Fraction <= 1f) || !(a.MaxValue > a.MinValue)))
+        if (options.Adversarial is { } a && !(a.Fraction > 0f && a.Fraction <= 1f))
         {
-            throw new ArgumentException($"adversarial training: epsilon {a.Epsilon}, steps {a.Steps}, step size {a.EffectiveStepSize}, fraction {a.Fraction}, domain [{a.MinValue}, {a.MaxValue}]; expected positive ε, steps and step size, a fraction in (0, 1] and min < max.", nameof(options));
+            throw new ArgumentException($"adversarial training: fraction {a.Fraction}; expected a share of the batch in (0, 1].", nameof(options));
         }
 
         var parameters = model.Parameters().ToList();
@@ -164,10 +139,11 @@ public static class Trainer
     }
 
     /// <summary>
-    /// Replaces the first <c>round(Fraction·N)</c> samples of the batch by L∞ adversarial examples
-    /// against <paramref name="model"/> (in evaluation mode); the rest stay clean. Gradients are of
-    /// the summed cross-entropy with respect to the input only.
+    /// Replaces the first <c>round(Fraction·N)</c> samples of the batch (at least one) by
+    /// <see cref="AdversarialTraining.Perturbation"/>'s output for them, generated with
+    /// <paramref name="model"/> in evaluation mode; the rest stay clean.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The perturbation returned a tensor of another shape.</exception>
     public static Tensor Perturb(Module model, Tensor x, int[] labels, AdversarialTraining settings, Rng rng)
     {
         var n = x.Dim(0);
@@ -175,30 +151,23 @@ public static class Trainer
         var per = x.Size / n;
         var clean = m == n ? x.Detach() : Ops.IndexSelect(x.Detach(), 0, [.. Enumerable.Range(0, m)]);
         var targets = m == n ? labels : labels[..m];
-        var eps = settings.Epsilon;
         var wasTraining = model.IsTraining;
         model.Eval();
-        Tensor low, high, adversarial;
-        using (GradMode.NoGrad())
+        Tensor adversarial;
+        try
         {
-            low = Ops.Clamp(Ops.Add(clean, -eps), settings.MinValue, settings.MaxValue);
-            high = Ops.Clamp(Ops.Add(clean, eps), settings.MinValue, settings.MaxValue);
-            adversarial = settings.Method == AdversarialMethod.Pgd
-                ? Ops.Minimum(Ops.Maximum(Ops.Add(clean, Tensor.RandU(rng, -eps, eps, clean.Shape.ToArray())), low), high)
-                : clean;
+            adversarial = settings.Perturbation.Perturb(model, clean, targets, rng).Detach();
+        }
+        finally
+        {
+            model.Train(wasTraining);
         }
 
-        var steps = settings.Method == AdversarialMethod.Pgd ? settings.Steps : 1;
-        var alpha = settings.EffectiveStepSize;
-        for (var step = 0; step < steps; step++)
+        if (adversarial.Shape != clean.Shape)
         {
-            var input = adversarial.Detach().RequireGrad();
-            var gradient = Autodiff.Grad(Losses.CrossEntropy(model.Forward(input), targets, Reduction.Sum), input);
-            using var scope = GradMode.NoGrad();
-            adversarial = Ops.Minimum(Ops.Maximum(Ops.Add(adversarial, Ops.Multiply(Ops.Sign(gradient), alpha)), low), high);
+            throw new InvalidOperationException($"adversarial training: {settings.Perturbation.Name} returned shape {adversarial.Shape} for a batch of shape {clean.Shape}.");
         }
 
-        model.Train(wasTraining);
         if (m == n)
         {
             return adversarial;

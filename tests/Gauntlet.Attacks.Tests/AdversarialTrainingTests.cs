@@ -1,4 +1,6 @@
 using Gauntlet.Attacks.Evasion;
+using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Training;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -32,7 +34,7 @@ public class AdversarialTrainingTests(ITestOutputHelper output)
         var robust = Mlp();
         var options = new TrainingOptions(Epochs: 4, BatchSize: 50, LearningRate: 3e-3f, Seed: 0);
         Trainer.Fit(standard, train, null, options);
-        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AdversarialMethod.Pgd, Epsilon, Steps: 3) });
+        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AttackPerturbation.FromRegistry("pgd", new AttackSettings { Epsilon = Epsilon, Steps = 3 })) });
 
         var goal = AttackGoal.Untargeted(test.Labels);
         double Accuracy(int[] predictions) => predictions.Where((p, i) => p == test.Labels[i]).Count() / (double)test.Count;

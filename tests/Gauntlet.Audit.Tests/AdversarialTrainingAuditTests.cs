@@ -1,3 +1,5 @@
+using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Training;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -34,7 +36,7 @@ public class AdversarialTrainingAuditTests(ITestOutputHelper output)
         var standard = Mlp();
         var robust = Mlp();
         Trainer.Fit(standard, train, null, options);
-        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AdversarialMethod.Pgd, 0.1f, Steps: 3) });
+        Trainer.Fit(robust, train, null, options with { Adversarial = new AdversarialTraining(AttackPerturbation.FromRegistry("pgd", new AttackSettings { Epsilon = 0.1f, Steps = 3 })) });
 
         var standardReport = new SecurityAudit(Classifier(standard), audited, Plan).Run();
         var robustReport = new SecurityAudit(Classifier(robust), audited, Plan).Run();
@@ -48,6 +50,26 @@ public class AdversarialTrainingAuditTests(ITestOutputHelper output)
         Assert.True(FindingRules.Rank(robustFinding.Severity) > FindingRules.Rank(standardFinding.Severity), $"robust model's finding is {robustFinding.Severity}, standard's {standardFinding.Severity}");
         Assert.Equal("critical", standardFinding.Severity);
         Assert.All(robustReport.Checks, c => Assert.True(c.Passed, $"{c.Id}: {c.Detail}"));
+
+        // Recorded with the trainer's own PGD copy (commit 0678587), before adversarial training moved
+        // behind the perturbation hook (the registry's PGD): the hook reproduces the robust model bit for bit.
+        output.WriteLine($"robust weights {Fingerprint(robust)}");
+        Assert.Equal("2173AA2D0B3C65F6", Fingerprint(robust));
+        Assert.Equal(55.6, robustReport.Scorecard.OverallScore);
+        Assert.Equal(0.575, robustReport.Threats[0].Points[0].RobustAccuracy.WhiteBox);
+        Assert.Equal(0.4625, robustReport.Threats[0].Points[1].RobustAccuracy.WhiteBox);
+    }
+
+    // The first 16 hex digits of the SHA-256 over every parameter's raw float bits, in order.
+    private static string Fingerprint(Module model)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var (_, value) in model.NamedParameters())
+        {
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.ReadOnlySpan));
+        }
+
+        return Convert.ToHexString(sha.GetHashAndReset())[..16];
     }
 
     private static Sequential Mlp() => new(new Flatten(), new Linear(784, 64, new Rng(1)), new Relu(), new Linear(64, 10, new Rng(2)));

@@ -141,7 +141,7 @@ public sealed class EvalAndAttackCommandTests(TrainedDemoModel model) : IClassFi
     {
         var (code, console, _, _) = CliRunner.Run("attack", "unused.gntp", "--list");
         Assert.Equal(0, code);
-        foreach (var name in Commands.AttackCommand.AttackNames)
+        foreach (var name in Gauntlet.Attacks.Registry.AttackRegistry.NamesAndAliases)
         {
             Assert.Contains(name, console);
         }

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 
@@ -21,6 +22,21 @@ namespace Gauntlet.Attacks.BlackBox;
 /// </summary>
 public sealed class HopSkipJump : EvasionAttack
 {
+    /// <summary>The registry entry: <c>hopskipjump</c> (alias <c>hsj</c>), decision-based.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "hopskipjump",
+        Aliases = ["hsj"],
+        Kind = AttackKind.DecisionBased,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon("success counts only within ε (the attack itself is minimum-norm)"), AttackParameter.MaxQueries()],
+        CostRank = 11,
+        Description = "Labels only: walks along the decision boundary towards the clean input with estimated gradient directions; minimum-norm.",
+        Citation = "Chen et al. 2020",
+        Factory = s => new HopSkipJump(s.MaxQueries, s.Epsilon, s.Norm),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <param name="maxQueries">Model queries per sample, all included (at least 10).</param>
     /// <param name="epsilon">Optional bound (in <paramref name="norm"/>) under which success is counted; null for none.</param>

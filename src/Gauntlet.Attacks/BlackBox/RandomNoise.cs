@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 
@@ -25,6 +26,48 @@ public enum NoiseKind
 /// </summary>
 public sealed class RandomNoise : EvasionAttack
 {
+    /// <summary>The registry entry: <c>gaussian-noise</c>, the floor any real attack must beat.</summary>
+    public static AttackDescriptor GaussianDescriptor { get; } = new()
+    {
+        Name = "gaussian-noise",
+        Kind = AttackKind.Noise,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Trials()],
+        CostRank = 0,
+        Description = "Gaussian noise rescaled to exactly ε per sample; the floor any real attack must beat.",
+        Citation = "",
+        Factory = s => Gaussian(s.Epsilon, s.Norm, s.Trials),
+    };
+
+    /// <summary>The registry entry: <c>uniform-noise</c>.</summary>
+    public static AttackDescriptor UniformDescriptor { get; } = new()
+    {
+        Name = "uniform-noise",
+        Kind = AttackKind.Noise,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Trials()],
+        CostRank = 1,
+        Description = "Uniform noise rescaled to exactly ε per sample (L∞: U(−ε, ε)).",
+        Citation = "",
+        Factory = s => Uniform(s.Epsilon, s.Norm, s.Trials),
+    };
+
+    /// <summary>The registry entry: <c>salt-and-pepper</c>, L0; its ε is the fraction of elements changed.</summary>
+    public static AttackDescriptor SaltAndPepperDescriptor { get; } = new()
+    {
+        Name = "salt-and-pepper",
+        Kind = AttackKind.Noise,
+        Norms = [Norm.L0],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon("the fraction of pixels changed", max: 1), AttackParameter.Trials()],
+        CostRank = 2,
+        Description = "Each element set to the domain's min or max with probability ε.",
+        Citation = "",
+        Factory = s => SaltAndPepper(s.Epsilon, s.Trials),
+    };
+
     private RandomNoise(NoiseKind kind, float amount, Norm norm, int trials)
     {
         if (trials < 1)

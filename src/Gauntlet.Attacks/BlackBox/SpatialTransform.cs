@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 
@@ -15,6 +16,20 @@ namespace Gauntlet.Attacks.BlackBox;
 /// </summary>
 public sealed class SpatialTransform : EvasionAttack
 {
+    /// <summary>The registry entry: <c>spatial</c>, a fixed grid of rotations ±30° (10° steps) × shifts of −3, 0, 3 pixels.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "spatial",
+        Kind = AttackKind.Spatial,
+        Norms = [],
+        SupportsTargeted = true,
+        Parameters = [],
+        CostRank = 12,
+        Description = "Rotations of ±30° in 10° steps × translations of −3, 0, 3 pixels in x and y (63 transforms), smallest first; the first that fools the model.",
+        Citation = "Engstrom et al. 2019",
+        Factory = _ => new SpatialTransform([-30f, -20f, -10f, 0f, 10f, 20f, 30f], [-3f, 0f, 3f]),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <param name="rotations">Rotation angles in degrees (positive turns clockwise as displayed, y pointing down).</param>
     /// <param name="translations">Shifts in pixels, used for both x and y (positive moves right and down).</param>

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 
@@ -16,6 +17,20 @@ namespace Gauntlet.Attacks.BlackBox;
 /// </summary>
 public sealed class SquareAttack : EvasionAttack
 {
+    /// <summary>The registry entry: <c>square</c>, score-based.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "square",
+        Kind = AttackKind.ScoreBased,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.MaxQueries()],
+        CostRank = 10,
+        Description = "Random search over squares of the image, keeping changes that lower the margin loss; scores only, no gradients.",
+        Citation = "Andriushchenko et al. 2020",
+        Factory = s => new SquareAttack(s.Epsilon, s.MaxQueries, s.Norm),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <param name="epsilon">Budget ε in <paramref name="norm"/>.</param>
     /// <param name="maxQueries">Model queries per sample, all included (at least 4).</param>

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -28,6 +29,49 @@ public enum ApgdLoss
 /// </summary>
 public sealed class Apgd : EvasionAttack
 {
+    /// <summary>The registry entry: <c>apgd-ce</c> (alias <c>apgd</c>), APGD on cross-entropy.</summary>
+    public static AttackDescriptor CrossEntropyDescriptor { get; } = new()
+    {
+        Name = "apgd-ce",
+        Aliases = ["apgd"],
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.Restarts()],
+        CostRank = 24,
+        Description = "Auto-PGD on cross-entropy: momentum and a step size that starts at 2ε and halves when progress stalls.",
+        Citation = "Croce & Hein 2020",
+        Factory = s => new Apgd(s.Epsilon, s.Norm, s.Steps, ApgdLoss.CrossEntropy, s.Restarts),
+    };
+
+    /// <summary>The registry entry: <c>apgd-dlr</c>, APGD on the scale-invariant DLR loss.</summary>
+    public static AttackDescriptor DlrDescriptor { get; } = new()
+    {
+        Name = "apgd-dlr",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.Restarts()],
+        CostRank = 25,
+        Description = "Auto-PGD on the difference-of-logits-ratio loss, which is invariant to the scale of the logits.",
+        Citation = "Croce & Hein 2020",
+        Factory = s => new Apgd(s.Epsilon, s.Norm, s.Steps, ApgdLoss.Dlr, s.Restarts),
+    };
+
+    /// <summary>The registry entry: <c>apgd-t</c>, APGD on targeted DLR over the top wrong classes.</summary>
+    public static AttackDescriptor TargetedDescriptor { get; } = new()
+    {
+        Name = "apgd-t",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.Restarts(), AttackParameter.TargetClasses()],
+        CostRank = 26,
+        Description = "Auto-PGD on targeted DLR against each of the top-scoring wrong classes in turn (AutoAttack's second stage).",
+        Citation = "Croce & Hein 2020",
+        Factory = s => new Apgd(s.Epsilon, s.Norm, s.Steps, ApgdLoss.DlrTargeted, s.Restarts, targetClasses: s.TargetClasses),
+    };
+
     private const float Momentum = 0.75f;
 
     /// <summary>Creates the attack.</summary>

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -17,6 +18,21 @@ namespace Gauntlet.Attacks.Evasion;
 /// </remarks>
 public sealed class CarliniWagnerL2 : EvasionAttack
 {
+    /// <summary>The registry entry: <c>cw</c> (aliases <c>cw-l2</c>, <c>carlini-wagner</c>), L2 only.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "cw",
+        Aliases = ["cw-l2", "carlini-wagner"],
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Steps(100, "Adam steps per binary-search step (5 binary-search steps)")],
+        CostRank = 31,
+        Description = "Minimum-norm L2: tanh change of variables, Adam, a per-sample binary search over the trade-off constant; no ε budget.",
+        Citation = "Carlini & Wagner 2017",
+        Factory = s => new CarliniWagnerL2(steps: s.Steps),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public CarliniWagnerL2(float confidence = 0f, float initialConstant = 1f, int binarySearchSteps = 5, int steps = 100, float learningRate = 0.05f)

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -14,6 +15,20 @@ namespace Gauntlet.Attacks.Evasion;
 /// </summary>
 public sealed class DeepFool : EvasionAttack
 {
+    /// <summary>The registry entry: <c>deepfool</c>, minimum-norm, untargeted.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "deepfool",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = false,
+        Parameters = [AttackParameter.Steps(50, "maximum iterations")],
+        CostRank = 30,
+        Description = "Minimum-norm: steps to the nearest linearised decision boundary among the top 10 classes, overshoot 0.02; no ε budget.",
+        Citation = "Moosavi-Dezfooli et al. 2016",
+        Factory = s => new DeepFool(s.Norm, s.Steps),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range or the norm is not L2/L∞.</exception>
     public DeepFool(Norm norm = Norm.L2, int maxIterations = 50, float overshoot = 0.02f, int candidates = 10)

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -10,6 +11,21 @@ namespace Gauntlet.Attacks.Evasion;
 /// </summary>
 public sealed class Fgsm : EvasionAttack
 {
+    /// <summary>The registry entry: <c>fgsm</c> (alias <c>fgm</c>).</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "fgsm",
+        Aliases = ["fgm"],
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon()],
+        CostRank = 20,
+        Description = "One gradient step of size ε: its sign for L∞ (FGSM), its unit direction for L2 (FGM).",
+        Citation = "Goodfellow et al. 2015",
+        Factory = s => new Fgsm(s.Epsilon, s.Norm),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <exception cref="ArgumentOutOfRangeException">ε is not positive, or the norm is not L∞ or L2.</exception>
     public Fgsm(float epsilon, Norm norm = Norm.Linf)

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -10,6 +11,20 @@ namespace Gauntlet.Attacks.Evasion;
 /// </summary>
 public sealed class MiFgsm : EvasionAttack
 {
+    /// <summary>The registry entry: <c>mi-fgsm</c>, L∞ only.</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "mi-fgsm",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.StepSize()],
+        CostRank = 23,
+        Description = "Iterated sign steps on a momentum (decay 1) of per-sample mean-normalised gradients.",
+        Citation = "Dong et al. 2018",
+        Factory = s => new MiFgsm(s.Epsilon, s.StepSize, s.Steps),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public MiFgsm(float epsilon, float stepSize, int steps, float decay = 1f)

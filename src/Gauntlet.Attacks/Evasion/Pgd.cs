@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -13,6 +14,20 @@ namespace Gauntlet.Attacks.Evasion;
 /// </summary>
 public class Pgd : EvasionAttack
 {
+    /// <summary>The registry entry: <c>pgd</c>, with an explicit <c>random_start</c> (default true).</summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "pgd",
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.StepSize(), AttackParameter.Restarts(), AttackParameter.RandomStart(true)],
+        CostRank = 22,
+        Description = "Iterated gradient steps projected onto the ε-ball, from a uniform random start (random_start) with restarts; each sample keeps its first success, else its highest loss.",
+        Citation = "Madry et al. 2018",
+        Factory = s => new Pgd(s.Epsilon, s.StepSize, s.Steps, s.Norm, s.RandomStart, s.Restarts),
+    };
+
     /// <summary>Creates the attack.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
     public Pgd(float epsilon, float stepSize, int steps, Norm norm = Norm.Linf, bool randomStart = true, int restarts = 1)
@@ -143,12 +158,27 @@ public class Pgd : EvasionAttack
 }
 
 /// <summary>
-/// The basic iterative method (Kurakin et al. 2017): PGD in L∞ from the clean input, without a
-/// random start, one restart.
+/// The basic iterative method (Kurakin et al. 2017): PGD from the clean input, without a random
+/// start, one restart; L∞ (the original) or L2.
 /// </summary>
-public sealed class Bim(float epsilon, float stepSize, int steps)
-    : Pgd(epsilon, stepSize, steps, Norm.Linf, randomStart: false, restarts: 1)
+public sealed class Bim(float epsilon, float stepSize, int steps, Norm norm = Norm.Linf)
+    : Pgd(epsilon, stepSize, steps, norm, randomStart: false, restarts: 1)
 {
+    /// <summary>The registry entry: <c>bim</c> (alias <c>i-fgsm</c>).</summary>
+    public static new AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "bim",
+        Aliases = ["i-fgsm"],
+        Kind = AttackKind.WhiteBox,
+        Norms = [Norm.Linf, Norm.L2],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Epsilon(), AttackParameter.Steps(20), AttackParameter.StepSize()],
+        CostRank = 21,
+        Description = "Iterated gradient steps from the clean input, projected onto the ε-ball (PGD without a random start).",
+        Citation = "Kurakin et al. 2017",
+        Factory = s => new Bim(s.Epsilon, s.StepSize, s.Steps, s.Norm),
+    };
+
     /// <inheritdoc />
-    public override string Name => "bim";
+    public override string Name => Norm == Norm.Linf ? "bim" : "bim-l2";
 }

@@ -1,3 +1,4 @@
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -42,6 +43,24 @@ public readonly record struct PatchEvaluation(int Images, int Eligible, int Succ
 /// </summary>
 public static class AdversarialPatch
 {
+    /// <summary>
+    /// The registry entry: <c>patch</c>. A patch is trained over a data set, not built per batch, so
+    /// the entry has no evasion factory (<see cref="AttackDescriptor.IsEvasion"/> is false); its
+    /// parameters describe <see cref="PatchOptions"/> as the CLI sets them.
+    /// </summary>
+    public static AttackDescriptor Descriptor { get; } = new()
+    {
+        Name = "patch",
+        Kind = AttackKind.Universal,
+        Norms = [],
+        SupportsTargeted = true,
+        Parameters = [AttackParameter.Steps(20, "training epochs"), AttackParameter.StepSize("signed step on the patch pixels", 0.05)],
+        CostRank = 40,
+        Description = "A universal patch trained on the first half of the images at random positions and scales, scored on the held-out half; its budget is the patch's area (CLI --patch-size), a target class optional (--patch-target).",
+        Citation = "Brown et al. 2017",
+        Factory = null,
+    };
+
     /// <summary>Trains a patch <c>[C, Size, Size]</c> on <paramref name="images"/>.</summary>
     /// <exception cref="ArgumentException">Options are out of range or the images are not <c>[N, C, H, W]</c> large enough for the patch.</exception>
     public static Tensor Train(IClassifier classifier, Tensor images, int[] labels, PatchOptions options, int seed = 0, IProgress<int>? progress = null)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Gauntlet.Attacks;
-using Gauntlet.Attacks.Evasion;
+using Gauntlet.Attacks.Registry;
 using Gauntlet.Attacks.Universal;
 using Gauntlet.Data;
 using Gauntlet.Models;
@@ -14,26 +14,25 @@ namespace Gauntlet.Cli.Commands;
 /// <summary><c>gauntlet attack</c>: runs one evasion attack over a data set and reports robustness.</summary>
 internal static class AttackCommand
 {
-    public static readonly string[] AttackNames = ["fgsm", "bim", "pgd", "mi-fgsm", "deepfool", "cw", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack", "square", "hopskipjump", "gaussian-noise", "uniform-noise", "salt-and-pepper", "spatial", "patch"];
-
     public static Command Create(IAnsiConsole console)
     {
         var model = new ModelArguments();
-        var attack = new Option<string>("--attack") { Description = $"Attack: {string.Join(", ", AttackNames)}.", DefaultValueFactory = _ => "pgd" };
-        attack.AcceptOnlyFromAmong(AttackNames);
-        var norm = new Option<string?>("--norm") { Description = "linf or l2 (default linf; cw is l2 only)." };
+        var attack = new Option<string>("--attack") { Description = $"Attack (gauntlet attack --list describes each): {string.Join(", ", AttackRegistry.Names)}; aliases {string.Join(", ", AttackRegistry.All.SelectMany(d => d.Aliases))}.", DefaultValueFactory = _ => "pgd" };
+        attack.AcceptOnlyFromAmong([.. AttackRegistry.NamesAndAliases]);
+        var norm = new Option<string?>("--norm") { Description = "linf or l2 (default: the attack's first norm in --list, linf except for cw, which is l2 only)." };
         norm.AcceptOnlyFromAmong("linf", "l2");
-        var eps = new Option<float>("--eps") { Description = "Perturbation budget ε in the input domain (ignored by the minimum-norm attacks deepfool and cw, and by patch).", DefaultValueFactory = _ => 0.1f };
-        var steps = new Option<int>("--steps") { Description = "Iterations for iterative attacks (patch: training epochs).", DefaultValueFactory = _ => 20 };
-        var stepSize = new Option<float?>("--step-size") { Description = "Step size α (default ε/4; patch: 0.05)." };
-        var restarts = new Option<int>("--restarts") { Description = "Random restarts (pgd, apgd).", DefaultValueFactory = _ => 1 };
+        var eps = new Option<float>("--eps") { Description = "Perturbation budget ε in the input domain (salt-and-pepper: the fraction of pixels changed; ignored by the minimum-norm attacks deepfool and cw, by spatial and by patch).", DefaultValueFactory = _ => 0.1f };
+        var steps = new Option<int?>("--steps") { Description = "Iterations (default: the attack's own, see --list; noise baselines: trials; patch: training epochs)." };
+        var stepSize = new Option<float?>("--step-size") { Description = "Step size α of fixed-step attacks (default ε/4; patch: 0.05)." };
+        var restarts = new Option<int?>("--restarts") { Description = "Random restarts (pgd, apgd-*; default 1)." };
+        var randomStart = new Option<bool?>("--random-start") { Description = "pgd: start from a uniform random point of the ε-ball (true, the default) or from the clean input (false)." };
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Attack only the first N images.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON." };
-        var maxQueries = new Option<int>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump); trials for the noise baselines are --steps.", DefaultValueFactory = _ => 1000 };
+        var maxQueries = new Option<int?>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump; default 1000); trials for the noise baselines are --steps." };
         var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
         var saveExamples = new Option<string?>("--save-examples") { Description = "Write PNGs of the first --examples attacked images (clean, adversarial, amplified perturbation) and an index.json to this folder." };
@@ -42,80 +41,86 @@ internal static class AttackCommand
         var patchTarget = new Option<int?>("--patch-target") { Description = "patch: train a targeted patch towards this class (default: untargeted)." };
         var command = new Command("attack", "Run an evasion attack (or train and score a universal patch) on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget,
+            attack, norm, eps, steps, stepSize, restarts, randomStart, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget,
         };
         model.AddTo(command);
         command.SetAction(parse =>
         {
             if (parse.GetValue(list))
             {
-                var catalogue = new Table().AddColumns("attack", "norms", "targeted", "parameters", "what it does");
-                foreach (var (name, norms, tgt, parameters, what) in Catalogue)
-                {
-                    catalogue.AddRow(name, norms, tgt, Markup.Escape(parameters), Markup.Escape(what));
-                }
-
-                console.Write(catalogue);
+                console.Write(ListTable());
                 return CliApp.ExitOk;
             }
 
             var epsilon = parse.GetValue(eps);
-            var iterations = parse.GetValue(steps);
             var batchSize = parse.GetValue(batch);
-            if (!(epsilon > 0f) || iterations < 1 || batchSize < 1 || parse.GetValue(restarts) < 1)
+            if (batchSize < 1)
             {
-                throw new UserInputException($"--eps, --steps, --batch and --restarts must be positive (got {epsilon}, {iterations}, {batchSize}, {parse.GetValue(restarts)}).");
+                throw new UserInputException($"--batch must be positive (got {batchSize}).");
             }
 
-            var attackName = parse.GetValue(attack)!;
             if (parse.GetValue(examples) < 1)
             {
                 throw new UserInputException($"--examples must be positive (got {parse.GetValue(examples)}).");
             }
 
-            if (parse.GetValue(stepSize) is { } given && !(given > 0f))
-            {
-                throw new UserInputException($"--step-size must be positive (got {given}).");
-            }
-
+            var descriptor = AttackRegistry.Find(parse.GetValue(attack)!);
             var normText = parse.GetValue(norm);
-            if (attackName == "cw" && normText == "linf")
+            if (descriptor == AdversarialPatch.Descriptor)
             {
-                throw new UserInputException("--attack cw supports --norm l2 only.");
-            }
+                var epochs = parse.GetValue(steps) ?? (int)descriptor.Parameter(AttackSetting.Steps)!.Default!.Value;
+                var patchStep = parse.GetValue(stepSize) ?? (float)descriptor.Parameter(AttackSetting.StepSize)!.Default!.Value;
+                if (epochs < 1 || !(patchStep > 0f))
+                {
+                    throw new UserInputException($"--steps and --step-size must be positive (got {epochs}, {patchStep}).");
+                }
 
-            var chosenNorm = normText == "l2" || attackName == "cw" ? Norm.L2 : Norm.Linf;
-            if (attackName == "patch")
-            {
                 return RunPatch(console, parse, model, new PatchArguments(
                     parse.GetValue(data)!, parse.GetValue(labels), parse.GetValue(limit), parse.GetValue(patchSize), parse.GetValue(patchTarget),
-                    iterations, parse.GetValue(stepSize) ?? 0.05f, batchSize, parse.GetValue(seed), parse.GetValue(targeted), normText,
+                    epochs, patchStep, batchSize, parse.GetValue(seed), parse.GetValue(targeted), normText,
                     parse.GetValue(json), parse.GetValue(saveExamples), parse.GetValue(examples)));
             }
 
-            var alpha = parse.GetValue(stepSize) ?? epsilon / 4f;
-            if (parse.GetValue(maxQueries) < 3)
+            if (!descriptor.IsEvasion)
             {
-                throw new UserInputException($"--max-queries must be at least 3 (two are spent on the clean and final predictions); got {parse.GetValue(maxQueries)}.");
+                throw new UserInputException($"--attack {descriptor.Name} is a {AttackDescriptor.KindName(descriptor.Kind)} attack without a runner in the CLI.");
             }
 
-            if (attackName == "salt-and-pepper" && epsilon > 1f)
+            var settings = new AttackSettings
             {
-                throw new UserInputException($"--eps {epsilon} for salt-and-pepper is the fraction of pixels changed; expected a value in (0, 1].");
+                Norm = normText switch { null => null, "l2" => Norm.L2, _ => Norm.Linf },
+                Epsilon = epsilon,
+                Steps = parse.GetValue(steps),
+                StepSize = parse.GetValue(stepSize),
+                Restarts = parse.GetValue(restarts),
+                RandomStart = parse.GetValue(randomStart),
+                MaxQueries = parse.GetValue(maxQueries),
+                // The noise baselines' trials keep the CLI's historical option, --steps.
+                Trials = parse.GetValue(steps),
+            };
+            ResolvedAttackSettings resolved;
+            EvasionAttack evasion;
+            try
+            {
+                resolved = descriptor.Resolve(settings);
+                evasion = descriptor.Create(settings);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UserInputException($"{OptionFor(ex.ParamName)}: {ex.Message}");
             }
 
-            var evasion = Build(attackName, chosenNorm, epsilon, alpha, iterations, parse.GetValue(restarts), parse.GetValue(maxQueries));
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var range = classifier.InputRange;
             var width = range.Max - range.Min;
-            if (evasion.Norm == Norm.Linf && epsilon > width)
+            if (descriptor.IsNormBounded && evasion.Norm == Norm.Linf && epsilon > width)
             {
                 throw new UserInputException($"--eps {epsilon} exceeds the width of the input domain [{range.Min}, {range.Max}]; every input would be reachable.");
             }
 
             var diameter = width * Math.Sqrt(classifier.SampleShape.Size);
-            if (evasion.Norm == Norm.L2 && epsilon > diameter)
+            if (descriptor.IsNormBounded && evasion.Norm == Norm.L2 && epsilon > diameter)
             {
                 throw new UserInputException($"--eps {epsilon} exceeds the L2 diameter {diameter.ToString("G4", CultureInfo.InvariantCulture)} of the input domain [{range.Min}, {range.Max}]^{classifier.SampleShape.Size}; every input would be reachable.");
             }
@@ -127,9 +132,9 @@ internal static class AttackCommand
             }
 
             var isTargeted = parse.GetValue(targeted);
-            if (isTargeted && !evasion.SupportsTargeted)
+            if (isTargeted && !descriptor.SupportsTargeted)
             {
-                throw new UserInputException($"--attack {evasion.Name} is untargeted only; drop --targeted.");
+                throw new UserInputException($"--attack {descriptor.Name} is untargeted only; drop --targeted.");
             }
 
             if (isTargeted && loaded.ClassCount < 2)
@@ -182,11 +187,13 @@ internal static class AttackCommand
                     attack = evasion.Name,
                     @params = new
                     {
-                        norm = evasion.Norm.ToString().ToLowerInvariant(),
+                        norm = AttackDescriptor.NormName(evasion.Norm),
                         epsilon,
-                        steps = iterations,
-                        step_size = alpha,
-                        restarts = parse.GetValue(restarts),
+                        steps = descriptor.Uses(AttackSetting.Steps) ? resolved.Steps : descriptor.Uses(AttackSetting.Trials) ? resolved.Trials : (int?)null,
+                        step_size = descriptor.Uses(AttackSetting.StepSize) ? resolved.StepSize : (float?)null,
+                        restarts = descriptor.Uses(AttackSetting.Restarts) ? resolved.Restarts : (int?)null,
+                        random_start = descriptor.Uses(AttackSetting.RandomStart) ? resolved.RandomStart : (bool?)null,
+                        max_queries = descriptor.Uses(AttackSetting.MaxQueries) ? resolved.MaxQueries : (int?)null,
                         targeted = isTargeted,
                         batch = batchSize,
                     },
@@ -210,46 +217,37 @@ internal static class AttackCommand
         return command;
     }
 
-    private static EvasionAttack Build(string name, Norm norm, float eps, float alpha, int steps, int restarts, int queries) => name switch
+    // The table of gauntlet attack --list, from the registry.
+    private static Table ListTable()
     {
-        "fgsm" => new Fgsm(eps, norm),
-        "bim" => norm == Norm.Linf ? new Bim(eps, alpha, steps) : new Pgd(eps, alpha, steps, Norm.L2, randomStart: false),
-        "pgd" => new Pgd(eps, alpha, steps, norm, randomStart: true, restarts),
-        "mi-fgsm" => norm == Norm.Linf ? new MiFgsm(eps, alpha, steps) : throw new UserInputException("--attack mi-fgsm supports --norm linf only."),
-        "deepfool" => new DeepFool(norm, Math.Max(steps, 50)),
-        "cw" => new CarliniWagnerL2(steps: Math.Max(steps, 100)),
-        "apgd-ce" => new Apgd(eps, norm, steps, ApgdLoss.CrossEntropy, restarts),
-        "apgd-dlr" => new Apgd(eps, norm, steps, ApgdLoss.Dlr, restarts),
-        "apgd-t" => new Apgd(eps, norm, steps, ApgdLoss.DlrTargeted, restarts),
-        "autoattack" => AttackSequence.AutoAttack(eps, norm, steps),
-        "square" => new Gauntlet.Attacks.BlackBox.SquareAttack(eps, queries, norm),
-        "hopskipjump" => new Gauntlet.Attacks.BlackBox.HopSkipJump(queries, eps, norm),
-        "gaussian-noise" => Gauntlet.Attacks.BlackBox.RandomNoise.Gaussian(eps, norm, steps),
-        "uniform-noise" => Gauntlet.Attacks.BlackBox.RandomNoise.Uniform(eps, norm, steps),
-        "salt-and-pepper" => Gauntlet.Attacks.BlackBox.RandomNoise.SaltAndPepper(eps, steps),
-        _ => new Gauntlet.Attacks.BlackBox.SpatialTransform([-30f, -20f, -10f, 0f, 10f, 20f, 30f], [-3f, 0f, 3f]),
-    };
+        var table = new Table().AddColumns("attack", "kind", "norms", "targeted", "options: default (range)", "what it does");
+        foreach (var d in AttackRegistry.All)
+        {
+            var name = d.Aliases.Count == 0 ? d.Name : $"{d.Name} ({string.Join(", ", d.Aliases)})";
+            var norms = d.Norms.Count == 0 ? "-" : string.Join(", ", d.Norms.Select(AttackDescriptor.NormName));
+            var options = d.Parameters.Count == 0
+                ? "(fixed)"
+                : string.Join("\n", d.Parameters.Select(p => $"{OptionFor(p.Name)} {p.DefaultText} ({p.RangeText}): {p.Description}"));
+            var what = d.Citation.Length == 0 ? d.Description : $"{d.Description} {d.Citation}.";
+            table.AddRow(Markup.Escape(name), AttackDescriptor.KindName(d.Kind), norms, d.SupportsTargeted ? "yes" : "no", Markup.Escape(options), Markup.Escape(what));
+        }
 
-    private static readonly (string Name, string Norms, string Targeted, string Parameters, string What)[] Catalogue =
-    [
-        ("fgsm", "linf, l2", "yes", "--eps", "One gradient step of size ε (sign for L∞, unit direction for L2); Goodfellow et al. 2015."),
-        ("bim", "linf, l2", "yes", "--eps --steps --step-size", "Iterated gradient steps from the clean input, projected onto the ε-ball; Kurakin et al. 2017."),
-        ("pgd", "linf, l2", "yes", "--eps --steps --step-size --restarts --seed", "BIM from a random start in the ε-ball, with restarts; Madry et al. 2018."),
-        ("mi-fgsm", "linf", "yes", "--eps --steps --step-size", "Iterated sign steps on a momentum of normalised gradients; Dong et al. 2018."),
-        ("deepfool", "linf, l2", "no", "--steps (≥ 50)", "Minimum-norm: steps to the nearest linearised decision boundary; Moosavi-Dezfooli et al. 2016."),
-        ("cw", "l2", "yes", "--steps (≥ 100)", "Carlini & Wagner L2: tanh-space Adam with a binary search over the trade-off constant."),
-        ("apgd-ce", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on cross-entropy with Croce & Hein's step-size schedule."),
-        ("apgd-dlr", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on the scale-invariant DLR loss."),
-        ("apgd-t", "linf, l2", "yes", "--eps --steps --restarts --seed", "Auto-PGD on targeted DLR against the 9 top-scoring wrong classes."),
-        ("autoattack", "linf, l2", "yes", "--eps --steps --seed", "APGD-CE then APGD-T, each on points still robust (AutoAttack's white-box part)."),
-        ("square", "linf, l2", "yes", "--eps --max-queries --seed", "Score-based random search over squares; no gradients; Andriushchenko et al. 2020."),
-        ("hopskipjump", "l2, linf", "yes", "--eps --max-queries --seed", "Decision-based (labels only), minimum-norm; success counted within --eps; Chen et al. 2020."),
-        ("gaussian-noise", "linf, l2", "yes", "--eps --steps (trials)", "Gaussian noise scaled to the budget; a baseline gradient attacks must beat."),
-        ("uniform-noise", "linf, l2", "yes", "--eps --steps (trials)", "Uniform noise scaled to the budget."),
-        ("salt-and-pepper", "l0", "yes", "--eps (fraction of pixels) --steps (trials)", "Pixels set to the domain's min or max."),
-        ("spatial", "-", "yes", "(fixed grid)", "Rotations ±30° in 10° steps × translations of -3, 0, 3 pixels; first that fools the model."),
-        ("patch", "(area)", "--patch-target", "--patch-size --steps (epochs) --step-size --patch-target --seed", "Universal adversarial patch trained on the first half of the images at random positions and scales, scored on the held-out second half; Brown et al. 2017."),
-    ];
+        return table;
+    }
+
+    // The CLI option that sets a registry parameter (see AttackParameter.NameOf).
+    private static string OptionFor(string? parameter) => parameter switch
+    {
+        "norm" => "--norm",
+        "epsilon" => "--eps",
+        "steps" or "trials" => "--steps",
+        "step_size" => "--step-size",
+        "restarts" => "--restarts",
+        "random_start" => "--random-start",
+        "max_queries" => "--max-queries",
+        "target_classes" => "(target_classes, fixed)",
+        _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "a registry parameter without a CLI option"),
+    };
 
     private sealed record PatchArguments(
         string Data, string? Labels, int? Limit, float Size, int? Target, int Epochs, float StepSize, int Batch, int Seed, bool Targeted, string? Norm,

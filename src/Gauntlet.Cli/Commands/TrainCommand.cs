@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Training;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -21,11 +23,15 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
-        var adversarial = new Option<string?>("--adversarial") { Description = "Adversarial training: pgd (Madry et al.: L∞ PGD from a random start) or fgsm; examples are generated against the current model in evaluation mode." };
-        adversarial.AcceptOnlyFromAmong("pgd", "fgsm");
+        var trainable = AttackRegistry.All.Where(d => d.SupportsTraining).ToList();
+        var adversarial = new Option<string?>("--adversarial")
+        {
+            Description = $"Adversarial training with a registered white-box attack ({string.Join(", ", trainable.Select(d => d.Name))}; see gauntlet attack --list): pgd is Madry et al.'s recipe (L∞ PGD from a random start), fgsm Goodfellow et al.'s. Examples are generated against the current model in evaluation mode.",
+        };
+        adversarial.AcceptOnlyFromAmong([.. trainable.SelectMany(d => d.Aliases.Prepend(d.Name))]);
         var advEps = new Option<float>("--adv-eps") { Description = "L∞ budget ε of the training attack.", DefaultValueFactory = _ => 0.1f };
-        var advSteps = new Option<int>("--adv-steps") { Description = "PGD steps of the training attack.", DefaultValueFactory = _ => 7 };
-        var advStepSize = new Option<float?>("--adv-step-size") { Description = "PGD step size (default 2.5·ε/steps)." };
+        var advSteps = new Option<int>("--adv-steps") { Description = "Iterations of the training attack (ignored by fgsm).", DefaultValueFactory = _ => 7 };
+        var advStepSize = new Option<float?>("--adv-step-size") { Description = "Step size of fixed-step attacks (pgd, bim, mi-fgsm; default 2.5·ε/steps)." };
         var advFraction = new Option<float>("--adv-fraction") { Description = "Share of each batch replaced by adversarial examples (1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", DefaultValueFactory = _ => 1f };
         var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
 
@@ -41,15 +47,30 @@ internal static class TrainCommand
                 throw new UserInputException($"--epochs, --batch and --lr must be positive (got {options.Epochs}, {options.BatchSize}, {options.LearningRate}).");
             }
 
+            AdversarialLog? adversarialLog = null;
             if (parse.GetValue(adversarial) is { } method)
             {
-                var settings = new AdversarialTraining(method == "fgsm" ? AdversarialMethod.Fgsm : AdversarialMethod.Pgd, parse.GetValue(advEps), parse.GetValue(advSteps), parse.GetValue(advStepSize), parse.GetValue(advFraction));
-                if (!(settings.Epsilon > 0f && settings.Epsilon <= 1f) || settings.Steps < 1 || !(settings.EffectiveStepSize > 0f) || !(settings.Fraction > 0f && settings.Fraction <= 1f))
+                var (epsilon, steps, fraction) = (parse.GetValue(advEps), parse.GetValue(advSteps), parse.GetValue(advFraction));
+                var stepSize = parse.GetValue(advStepSize) ?? 2.5f * epsilon / steps;
+                if (!(epsilon > 0f && epsilon <= 1f) || steps < 1 || !(stepSize > 0f) || !(fraction > 0f && fraction <= 1f))
                 {
-                    throw new UserInputException($"--adv-eps must be in (0, 1], --adv-steps and --adv-step-size positive, --adv-fraction in (0, 1] (got {settings.Epsilon}, {settings.Steps}, {settings.EffectiveStepSize}, {settings.Fraction}).");
+                    throw new UserInputException($"--adv-eps must be in (0, 1], --adv-steps and --adv-step-size positive, --adv-fraction in (0, 1] (got {epsilon}, {steps}, {stepSize}, {fraction}).");
                 }
 
-                options = options with { Adversarial = settings };
+                var descriptor = AttackRegistry.Find(method);
+                AttackPerturbation perturbation;
+                try
+                {
+                    perturbation = AttackPerturbation.FromRegistry(descriptor.Name, new AttackSettings { Norm = Gauntlet.Attacks.Norm.Linf, Epsilon = epsilon, Steps = steps, StepSize = stepSize });
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UserInputException($"--adversarial {method}: {ex.Message}");
+                }
+
+                options = options with { Adversarial = new AdversarialTraining(perturbation, fraction) };
+                adversarialLog = new AdversarialLog(
+                    descriptor.Name, epsilon, descriptor.Uses(AttackSetting.Steps) ? steps : null, descriptor.Uses(AttackSetting.StepSize) ? stepSize : null, fraction);
             }
 
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
@@ -66,9 +87,10 @@ internal static class TrainCommand
 
             var model = ModelZoo.Create(parse.GetValue(arch)!, train.Images.Dim(1), train.Images.Dim(2), train.Images.Dim(3), train.ClassCount, options.Seed);
             console.MarkupLine($"[bold]gauntlet train[/] {parse.GetValue(arch)} · {model.ParameterCount():N0} parameters · train {train.Count:N0} images ({Markup.Escape(train.Source)}) · test {test.Count:N0} · seed {options.Seed}");
-            if (options.Adversarial is { } adv)
+            if (adversarialLog is { } adv)
             {
-                console.MarkupLine(Markup.Escape($"adversarial training: {adv.Method.ToString().ToLowerInvariant()} ε {adv.Epsilon.ToString(CultureInfo.InvariantCulture)}, {(adv.Method == AdversarialMethod.Pgd ? $"{adv.Steps} steps of {adv.EffectiveStepSize.ToString("G3", CultureInfo.InvariantCulture)}, " : "")}{adv.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of each batch; train acc is on the adversarial batches"));
+                var iterations = adv.Steps is { } n ? adv.StepSize is { } a ? $"{n} steps of {a.ToString("G3", CultureInfo.InvariantCulture)}, " : $"{n} steps, " : "";
+                console.MarkupLine(Markup.Escape($"adversarial training: {adv.Method} ε {adv.Epsilon.ToString(CultureInfo.InvariantCulture)}, {iterations}{adv.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of each batch; train acc is on the adversarial batches"));
             }
 
 
@@ -122,7 +144,7 @@ internal static class TrainCommand
                 {
                     ModelFile.Save(path, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed);
                 }
-                WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, results);
+                WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, adversarialLog, results);
                 console.MarkupLine($"saved the model to [green]{Markup.Escape(path)}[/]");
             }
 
@@ -142,7 +164,11 @@ internal static class TrainCommand
         return (limit is { } n ? train.Take(n) : train, test);
     }
 
-    private static void WriteLog(string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, List<EpochResult> results)
+    // What the training log records of the adversarial settings; steps and step size are null for
+    // attacks that do not read them (fgsm).
+    private sealed record AdversarialLog(string Method, float Epsilon, int? Steps, float? StepSize, float Fraction);
+
+    private static void WriteLog(string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, List<EpochResult> results)
     {
         var log = new
         {
@@ -158,12 +184,12 @@ internal static class TrainCommand
             batch_size = options.BatchSize,
             learning_rate = options.LearningRate,
             optimizer = options.Optimizer,
-            adversarial = options.Adversarial is { } a ? new
+            adversarial = adversarial is { } a ? new
             {
-                method = a.Method.ToString().ToLowerInvariant(),
+                method = a.Method,
                 epsilon = a.Epsilon,
-                steps = a.Method == AdversarialMethod.Pgd ? a.Steps : 1,
-                step_size = a.EffectiveStepSize,
+                steps = a.Steps,
+                step_size = a.StepSize,
                 fraction = a.Fraction,
                 generated_in = "eval mode",
             } : null,
