@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Gauntlet.Core;
 using Gauntlet.Scanner;
 using Gauntlet.Scanner.Reporting;
 using Spectre.Console;
