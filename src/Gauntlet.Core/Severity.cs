@@ -1,10 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Gauntlet.Core;
 
 /// <summary>
 /// How bad a finding is, shared by every report Gauntlet writes. Ordered: a higher value is worse,
 /// so <c>Info &lt; Low &lt; Medium &lt; High &lt; Critical</c> and comparisons such as
-/// <c>severity &gt;= Severity.Medium</c> read as intended.
+/// <c>severity &gt;= Severity.Medium</c> read as intended. In JSON it is the lower-case name
+/// (<see cref="SeverityJsonConverter"/>), so reports read <c>"severity": "high"</c>.
 /// </summary>
+[JsonConverter(typeof(SeverityJsonConverter))]
 public enum Severity
 {
     /// <summary>Informational: expected content worth listing, or a result with nothing to fix.</summary>

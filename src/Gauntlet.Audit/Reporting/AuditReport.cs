@@ -1,3 +1,5 @@
+using Gauntlet.Core;
+
 namespace Gauntlet.Audit.Reporting;
 
 /// <summary>
@@ -252,8 +254,8 @@ public sealed record AuditFinding
     /// <summary>One-line title.</summary>
     public required string Title { get; init; }
 
-    /// <summary><c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</summary>
-    public required string Severity { get; init; }
+    /// <summary>How bad it is; in the JSON the lower-case name, <c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</summary>
+    public required Severity Severity { get; init; }
 
     /// <summary>Scorecard category the finding belongs to.</summary>
     public required string Category { get; init; }

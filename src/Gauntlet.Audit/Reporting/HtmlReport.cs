@@ -1,4 +1,5 @@
 using System.Text;
+using Gauntlet.Core;
 using System.Text.Json;
 
 namespace Gauntlet.Audit.Reporting;
@@ -146,8 +147,8 @@ public static class HtmlReport
 
         foreach (var finding in ReportText.Ranked(report.Findings))
         {
-            var sev = ReportText.SeverityRank(finding.Severity) < ReportText.Severities.Count ? finding.Severity.ToLowerInvariant() : "info";
-            html.Append("<article class=\"finding sev-").Append(sev).Append("\">\n<span class=\"badge sev-").Append(sev).Append("\">").Append(E(finding.Severity))
+            var sev = finding.Severity.ToName();
+            html.Append("<article class=\"finding sev-").Append(sev).Append("\">\n<span class=\"badge sev-").Append(sev).Append("\">").Append(E(sev))
                 .Append("</span> <code>").Append(E(finding.Id)).Append("</code>\n<h3>").Append(E(finding.Title)).Append("</h3>\n<p>").Append(E(finding.Description)).Append("</p>\n");
             if (finding.Evidence.Count > 0)
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Gauntlet.Core;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -144,7 +145,7 @@ public static class MarkdownReport
         var ranked = ReportText.Ranked(report.Findings);
         foreach (var finding in ranked.Take(KeyFindingCount))
         {
-            md.Append("- **").Append(Text(finding.Severity.ToUpperInvariant())).Append("** ").Append(Text(finding.Title)).Append(" (`").Append(Code(finding.Id)).Append("`)");
+            md.Append("- **").Append(Text(finding.Severity.ToName().ToUpperInvariant())).Append("** ").Append(Text(finding.Title)).Append(" (`").Append(Code(finding.Id)).Append("`)");
             if (finding.AffectedClasses.Count > 0)
             {
                 md.Append(" — hardest hit: ").Append(Text(string.Join(", ", finding.AffectedClasses)));

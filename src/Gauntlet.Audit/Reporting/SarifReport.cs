@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Gauntlet.Core;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -101,24 +102,24 @@ public static class SarifReport
     }
 
     /// <summary>The SARIF level of a finding severity.</summary>
-    /// <param name="severity"><c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</param>
+    /// <param name="severity">The severity.</param>
     /// <returns><c>error</c>, <c>warning</c> or <c>note</c>.</returns>
-    public static string Level(string severity) => severity switch
+    public static string Level(Severity severity) => severity switch
     {
-        "critical" or "high" => "error",
-        "medium" => "warning",
+        Severity.Critical or Severity.High => "error",
+        Severity.Medium => "warning",
         _ => "note",
     };
 
     /// <summary>The numeric <c>security-severity</c> code-scanning dashboards sort by.</summary>
-    /// <param name="severity"><c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</param>
+    /// <param name="severity">The severity.</param>
     /// <returns>"9.5", "8.0", "5.5", "3.0" or "0.0".</returns>
-    public static string SecuritySeverity(string severity) => severity switch
+    public static string SecuritySeverity(Severity severity) => severity switch
     {
-        "critical" => "9.5",
-        "high" => "8.0",
-        "medium" => "5.5",
-        "low" => "3.0",
+        Severity.Critical => "9.5",
+        Severity.High => "8.0",
+        Severity.Medium => "5.5",
+        Severity.Low => "3.0",
         _ => "0.0",
     };
 
@@ -198,7 +199,7 @@ public static class SarifReport
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteStartObject("properties");
-        json.WriteString("severity", finding.Severity);
+        json.WriteString("severity", finding.Severity.ToName());
         json.WriteString("category", finding.Category);
         if (finding.Threat is not null)
         {

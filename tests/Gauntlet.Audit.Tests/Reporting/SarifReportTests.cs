@@ -63,12 +63,12 @@ public sealed class SarifReportTests
     }
 
     [Theory]
-    [InlineData("critical", "error")]
-    [InlineData("high", "error")]
-    [InlineData("medium", "warning")]
-    [InlineData("low", "note")]
-    [InlineData("info", "note")]
-    public void Level_MapsSeverity(string severity, string level) => Assert.Equal(level, SarifReport.Level(severity));
+    [InlineData(Severity.Critical, "error")]
+    [InlineData(Severity.High, "error")]
+    [InlineData(Severity.Medium, "warning")]
+    [InlineData(Severity.Low, "note")]
+    [InlineData(Severity.Info, "note")]
+    public void Level_MapsSeverity(Severity severity, string level) => Assert.Equal(level, SarifReport.Level(severity));
 
     [Theory]
     [InlineData("demo", "demo")]
