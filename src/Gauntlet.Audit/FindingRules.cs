@@ -72,7 +72,7 @@ public static class FindingRules
                 Description = $"{check.Detail} This is a sign of gradient masking or an attack that did not converge, so the robust accuracies in this report are upper bounds that a stronger or adapted attack may lower.",
                 Evidence = new Dictionary<string, double>(),
                 AffectedClasses = [],
-                Remediation = "Do not rely on gradient obfuscation (non-differentiable preprocessing, saturated softmax, randomness) for robustness. Re-evaluate with more steps and restarts, with black-box attacks, and with adaptive attacks (BPDA, EOT); prefer adversarial training.",
+                Remediation = AuditRules.GradientMasking.Remediation,
                 OwaspMl = [OwaspInputManipulation],
                 MitreAtlas = [AtlasEvade, AtlasWhiteBox],
             });
@@ -110,12 +110,9 @@ public static class FindingRules
         var eps = point.Epsilon.ToString(CultureInfo.InvariantCulture);
         var (what, tag, atlas, remedy) = category switch
         {
-            AttackerCategory.WhiteBox => ("White-box", "WB", new[] { AtlasWhiteBox, AtlasEvade },
-                "Train adversarially (PGD adversarial training at the audited budget, e.g. `gauntlet train --adversarial pgd`), then re-audit; input preprocessing alone usually only masks gradients."),
-            AttackerCategory.BlackBox => ("Black-box (query-only)", "BB", new[] { AtlasBlackBox, AtlasInferenceApi, AtlasEvade },
-                "Adversarial training; limit and monitor inference API queries (rate limits, query-pattern detection); return labels rather than scores where the product allows."),
-            _ => ("Random noise", "NOISE", new[] { AtlasManual, AtlasEvade },
-                "Augment training with noise and corruptions at the audited budget; validate the input pipeline (sensor noise, compression)."),
+            AttackerCategory.WhiteBox => ("White-box", "WB", new[] { AtlasWhiteBox, AtlasEvade }, AuditRules.WhiteBoxEvasion.Remediation),
+            AttackerCategory.BlackBox => ("Black-box (query-only)", "BB", new[] { AtlasBlackBox, AtlasInferenceApi, AtlasEvade }, AuditRules.BlackBoxEvasion.Remediation),
+            _ => ("Random noise", "NOISE", new[] { AtlasManual, AtlasEvade }, AuditRules.NoiseEvasion.Remediation),
         };
         var byClass = threat.PerClassRobust.TryGetValue(category, out var perClass) ? perClass : [];
         var affected = Enumerable.Range(0, byClass.Length)

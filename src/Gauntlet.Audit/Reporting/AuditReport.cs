@@ -280,6 +280,32 @@ public sealed record AuditFinding
 
     /// <summary>MITRE ATLAS technique ids, e.g. <c>AML.T0043.000</c>.</summary>
     public required IReadOnlyList<string> MitreAtlas { get; init; }
+
+    /// <summary>
+    /// This finding as a general <see cref="Finding"/>, the shape every Gauntlet analysis shares:
+    /// the same id, title, severity, category, description, evidence, remediation and OWASP ML and
+    /// MITRE ATLAS ids, located at <paramref name="modelPath"/>. The threat name and affected
+    /// classes, which only audits have, stay here.
+    /// </summary>
+    /// <param name="modelPath">The audited model's path (<see cref="ModelInfo.Path"/>).</param>
+    /// <returns>The core finding.</returns>
+    public Finding ToFinding(string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        return new Finding
+        {
+            RuleId = Id,
+            Title = Title,
+            Severity = Severity,
+            Category = Category,
+            Description = Description,
+            Location = new FindingLocation(modelPath),
+            Evidence = Evidence,
+            Remediation = Remediation,
+            OwaspMl = OwaspMl,
+            MitreAtlas = MitreAtlas,
+        };
+    }
 }
 
 /// <summary>A clean input, its adversarial counterpart and the perturbation, as PNG thumbnails.</summary>
