@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Gauntlet.Core;
 using Gauntlet.Scanner;
 
 // Scan throughput on a large benign PyTorch zip checkpoint (target: >= 200 MB/s).

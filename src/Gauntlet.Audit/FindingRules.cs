@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gauntlet.Core;
 using Gauntlet.Audit.Reporting;
 
 namespace Gauntlet.Audit;
@@ -30,20 +31,15 @@ public static class FindingRules
     /// <summary>MITRE ATLAS: Craft Adversarial Data — Manual Modification (noise, perturbations by hand).</summary>
     public const string AtlasManual = "AML.T0043.003";
 
-    private static readonly string[] SeverityOrder = ["critical", "high", "medium", "low", "info"];
-
     /// <summary>The severity of a retention (robust ÷ clean accuracy) at the reference budget.</summary>
-    public static string SeverityOfRetention(double retention) => retention switch
+    public static Severity SeverityOfRetention(double retention) => retention switch
     {
-        < 0.25 => "critical",
-        < 0.5 => "high",
-        < 0.75 => "medium",
-        < 0.9 => "low",
-        _ => "info",
+        < 0.25 => Severity.Critical,
+        < 0.5 => Severity.High,
+        < 0.75 => Severity.Medium,
+        < 0.9 => Severity.Low,
+        _ => Severity.Info,
     };
-
-    /// <summary>Rank of a severity, 0 = critical.</summary>
-    public static int Rank(string severity) => Array.IndexOf(SeverityOrder, severity);
 
     internal static List<AuditFinding> Build(double cleanAccuracy, IReadOnlyList<string> classNames, IReadOnlyList<ThreatEvidence> threats, IReadOnlyList<CheckResult> checks)
     {
@@ -70,13 +66,13 @@ public static class FindingRules
             {
                 Id = $"GA-MASKING-{check.Id.ToUpperInvariant().Replace('_', '-')}" + (check.Threat is null ? "" : "-" + check.Threat.ToUpperInvariant()),
                 Title = $"Robustness may be overstated: check failed: {check.Name}" + (check.Threat is null ? "" : $" ({check.Threat})"),
-                Severity = "high",
+                Severity = Severity.High,
                 Category = "white_box_evasion",
                 Threat = check.Threat,
                 Description = $"{check.Detail} This is a sign of gradient masking or an attack that did not converge, so the robust accuracies in this report are upper bounds that a stronger or adapted attack may lower.",
                 Evidence = new Dictionary<string, double>(),
                 AffectedClasses = [],
-                Remediation = "Do not rely on gradient obfuscation (non-differentiable preprocessing, saturated softmax, randomness) for robustness. Re-evaluate with more steps and restarts, with black-box attacks, and with adaptive attacks (BPDA, EOT); prefer adversarial training.",
+                Remediation = AuditRules.GradientMasking.Remediation,
                 OwaspMl = [OwaspInputManipulation],
                 MitreAtlas = [AtlasEvade, AtlasWhiteBox],
             });
@@ -86,7 +82,7 @@ public static class FindingRules
         {
             Id = "GA-CLEAN-ACCURACY",
             Title = string.Create(CultureInfo.InvariantCulture, $"Clean accuracy {100 * cleanAccuracy:0.0}% on the audited samples"),
-            Severity = cleanAccuracy < 0.5 ? "medium" : "info",
+            Severity = cleanAccuracy < 0.5 ? Severity.Medium : Severity.Info,
             Category = "white_box_evasion",
             Threat = null,
             Description = "Accuracy without any attack. Robust accuracies cannot exceed it; a low value makes every robustness figure low too.",
@@ -97,7 +93,7 @@ public static class FindingRules
             MitreAtlas = [],
         });
 
-        return [.. findings.OrderBy(f => Rank(f.Severity)).ThenBy(f => f.Id, StringComparer.Ordinal)];
+        return [.. findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Id, StringComparer.Ordinal)];
     }
 
     private static AuditFinding Evasion(double cleanAccuracy, IReadOnlyList<string> classNames, ThreatEvidence threat, EpsilonResult point, AttackerCategory category)
@@ -114,12 +110,9 @@ public static class FindingRules
         var eps = point.Epsilon.ToString(CultureInfo.InvariantCulture);
         var (what, tag, atlas, remedy) = category switch
         {
-            AttackerCategory.WhiteBox => ("White-box", "WB", new[] { AtlasWhiteBox, AtlasEvade },
-                "Train adversarially (PGD adversarial training at the audited budget, e.g. `gauntlet train --adversarial pgd`), then re-audit; input preprocessing alone usually only masks gradients."),
-            AttackerCategory.BlackBox => ("Black-box (query-only)", "BB", new[] { AtlasBlackBox, AtlasInferenceApi, AtlasEvade },
-                "Adversarial training; limit and monitor inference API queries (rate limits, query-pattern detection); return labels rather than scores where the product allows."),
-            _ => ("Random noise", "NOISE", new[] { AtlasManual, AtlasEvade },
-                "Augment training with noise and corruptions at the audited budget; validate the input pipeline (sensor noise, compression)."),
+            AttackerCategory.WhiteBox => ("White-box", "WB", new[] { AtlasWhiteBox, AtlasEvade }, AuditRules.WhiteBoxEvasion.Remediation),
+            AttackerCategory.BlackBox => ("Black-box (query-only)", "BB", new[] { AtlasBlackBox, AtlasInferenceApi, AtlasEvade }, AuditRules.BlackBoxEvasion.Remediation),
+            _ => ("Random noise", "NOISE", new[] { AtlasManual, AtlasEvade }, AuditRules.NoiseEvasion.Remediation),
         };
         var byClass = threat.PerClassRobust.TryGetValue(category, out var perClass) ? perClass : [];
         var affected = Enumerable.Range(0, byClass.Length)

@@ -153,7 +153,7 @@ public sealed class SecurityAudit
         }
 
         var scorecard = Scoring.Build(categories, caps);
-        findings = [.. findings.OrderBy(f => FindingRules.Rank(f.Severity))];
+        findings = [.. findings.OrderByDescending(f => f.Severity)];
         var gates = new List<GateResult>();
         var minScore = FailUnder ?? _plan.Thresholds.MinScore;
         if (minScore > 0)

@@ -1,15 +1,15 @@
 using System.Text.Json;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Cli;
 
-/// <summary>Writes JSON reports atomically: to a temporary file, then renamed into place.</summary>
+/// <summary>Writes JSON reports atomically (<see cref="AtomicFile"/>: a temporary file renamed into place), creating the folder.</summary>
 internal static class JsonFile
 {
     private static readonly JsonSerializerOptions s_options = new() { WriteIndented = true };
 
     public static void Write(string path, object document)
     {
-        var temp = path + ".tmp-" + Environment.ProcessId;
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
         {
             Directory.CreateDirectory(folder);
@@ -17,19 +17,11 @@ internal static class JsonFile
 
         try
         {
-            File.WriteAllText(temp, JsonSerializer.Serialize(document, s_options));
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(document, s_options));
         }
         catch (DirectoryNotFoundException ex)
         {
             throw new UserInputException($"cannot write {path}: its folder does not exist.", ex);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
         }
     }
 }

@@ -1,21 +1,19 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
+using Gauntlet.Core.Numpy;
 
 namespace Gauntlet.Data;
 
 /// <summary>
 /// An array read from a NumPy <c>.npy</c> file (format versions 1.0, 2.0 and 3.0): the magic
 /// <c>\x93NUMPY</c>, a version, a little-endian header length, a Python-literal dict with
-/// <c>'descr'</c>, <c>'fortran_order'</c> and <c>'shape'</c>, then the raw values. The dict is parsed
-/// by a small literal parser; values are streamed in chunks. Only C-order arrays of plain numeric or
+/// <c>'descr'</c>, <c>'fortran_order'</c> and <c>'shape'</c>, then the raw values. The header is
+/// parsed by <see cref="NpyHeader"/> (Gauntlet.Core); values are streamed in chunks. Only C-order arrays of plain numeric or
 /// boolean dtypes are accepted: object arrays are refused because loading them means unpickling.
 /// </summary>
 public sealed class NpyArray
 {
     private static readonly long MaxElements = Array.MaxLength;
-    private const int MaxHeaderLength = 1 << 20;
-    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     private readonly float[]? _floats;
     private readonly long[]? _integers;
@@ -100,7 +98,7 @@ public sealed class NpyArray
     }
 
     /// <summary>True when <paramref name="header"/> starts with the <c>.npy</c> magic.</summary>
-    public static bool HasMagic(ReadOnlySpan<byte> header) => header.Length >= Magic.Length && header[..Magic.Length].SequenceEqual(Magic);
+    public static bool HasMagic(ReadOnlySpan<byte> header) => NpyHeader.HasMagic(header);
 
     /// <summary>Reads a <c>.npy</c> array from <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
     /// <param name="stream">The stream, positioned at the magic.</param>
@@ -112,45 +110,36 @@ public sealed class NpyArray
     internal static NpyArray Read(Stream stream, string name, bool requireEnd, long totalBytes)
     {
         var s = stream is BufferedStream || stream is MemoryStream ? stream : new BufferedStream(stream, 1 << 16);
-        Span<byte> preamble = stackalloc byte[8];
-        StreamReading.ReadExactly(s, preamble, name, "the 8-byte preamble");
-        if (!HasMagic(preamble))
+        NpyHeader header;
+        try
         {
-            throw new InvalidDataException($"{name}: not a NumPy .npy file (expected the magic \\x93NUMPY at offset 0).");
+            header = NpyHeader.Read(s);
+        }
+        catch (NpyFormatException ex)
+        {
+            throw new InvalidDataException($"{name}: {ex.Message}", ex);
         }
 
-        int major = preamble[6];
-        int minor = preamble[7];
-        long headerLength;
-        if (major == 1)
+        if (header.IsStructured)
         {
-            Span<byte> two = stackalloc byte[2];
-            StreamReading.ReadExactly(s, two, name, "the header length");
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(two);
-        }
-        else if (major is 2 or 3)
-        {
-            Span<byte> four = stackalloc byte[4];
-            StreamReading.ReadExactly(s, four, name, "the header length");
-            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(four);
-        }
-        else
-        {
-            throw new InvalidDataException($"{name}: unsupported .npy format version {major}.{minor} (expected 1.0, 2.0 or 3.0).");
+            throw new InvalidDataException($"{name}: header 'descr' is a list; structured (record) dtypes are not supported, expected a plain dtype string such as '<f4'.");
         }
 
-        if (headerLength > MaxHeaderLength)
-        {
-            throw new InvalidDataException($"{name}: .npy header length {headerLength} exceeds the {MaxHeaderLength}-byte limit.");
-        }
-
-        var headerBytes = new byte[headerLength];
-        StreamReading.ReadExactly(s, headerBytes, name, "the header dict");
-        var text = major == 3 ? Encoding.UTF8.GetString(headerBytes) : Encoding.Latin1.GetString(headerBytes);
-        var (descr, fortran, shape) = ParseHeader(text, name);
-        if (fortran)
+        if (header.FortranOrder)
         {
             throw new InvalidDataException($"{name}: the array is stored in Fortran (column-major) order; only C order is supported. Save it with np.ascontiguousarray(a) or np.save on a C-ordered copy.");
+        }
+
+        var descr = header.Descr;
+        var shape = new int[header.Shape.Count];
+        for (var i = 0; i < shape.Length; i++)
+        {
+            if (header.Shape[i] > int.MaxValue)
+            {
+                throw new InvalidDataException($"{name}: header 'shape' entry {i} is {header.Shape[i]}; expected a non-negative integer below 2^31.");
+            }
+
+            shape[i] = (int)header.Shape[i];
         }
 
         var (type, width, bigEndian) = ParseDescr(descr, name);
@@ -165,7 +154,7 @@ public sealed class NpyArray
         }
 
         // Refuse a header that claims more values than the file holds before allocating for them.
-        var consumed = 8 + (major == 1 ? 2 : 4) + headerLength;
+        var consumed = header.DataOffset;
         var available = s.CanSeek ? s.Length - s.Position : totalBytes >= 0 ? totalBytes - consumed : long.MaxValue;
         if (count * width > available)
         {
@@ -220,60 +209,6 @@ public sealed class NpyArray
         return new NpyArray(shape, type, descr, floats, ints);
     }
 
-    private static (string Descr, bool Fortran, int[] Shape) ParseHeader(string text, string name)
-    {
-        object? parsed;
-        try
-        {
-            parsed = new PyLiteralParser(text).ParseTopLevel();
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidDataException($"{name}: malformed .npy header dict: {ex.Message}", ex);
-        }
-
-        if (parsed is not Dictionary<string, object?> dict)
-        {
-            throw new InvalidDataException($"{name}: the .npy header is not a dict (got {Describe(parsed)}).");
-        }
-
-        foreach (var key in new[] { "descr", "fortran_order", "shape" })
-        {
-            if (!dict.ContainsKey(key))
-            {
-                throw new InvalidDataException($"{name}: the .npy header dict lacks the key '{key}'.");
-            }
-        }
-
-        if (dict["descr"] is not string descr)
-        {
-            throw new InvalidDataException($"{name}: header 'descr' is {Describe(dict["descr"])}; structured (record) dtypes are not supported, expected a plain dtype string such as '<f4'.");
-        }
-
-        if (dict["fortran_order"] is not bool fortran)
-        {
-            throw new InvalidDataException($"{name}: header 'fortran_order' is {Describe(dict["fortran_order"])}; expected True or False.");
-        }
-
-        if (dict["shape"] is not PyTuple tuple)
-        {
-            throw new InvalidDataException($"{name}: header 'shape' is {Describe(dict["shape"])}; expected a tuple of non-negative integers.");
-        }
-
-        var shape = new int[tuple.Items.Count];
-        for (var i = 0; i < shape.Length; i++)
-        {
-            if (tuple.Items[i] is not long d || d < 0 || d > int.MaxValue)
-            {
-                throw new InvalidDataException($"{name}: header 'shape' entry {i} is {Describe(tuple.Items[i])}; expected a non-negative integer below 2^31.");
-            }
-
-            shape[i] = (int)d;
-        }
-
-        return (descr, fortran, shape);
-    }
-
     private static (NpyElementType Type, int Width, bool BigEndian) ParseDescr(string descr, string name)
     {
         if (descr.Length < 2)
@@ -315,18 +250,6 @@ public sealed class NpyArray
 
         return (p.Item1, p.Item2, order == '>' || (order == '=' && !BitConverter.IsLittleEndian));
     }
-
-    private static string Describe(object? value) => value switch
-    {
-        null => "None",
-        string str => $"the string '{str}'",
-        bool b => b ? "True" : "False",
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        PyTuple => "a tuple",
-        List<object?> => "a list",
-        Dictionary<string, object?> => "a dict",
-        _ => value.GetType().Name,
-    };
 }
 
 /// <summary>Element types a <c>.npy</c> header can declare that this reader supports.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Gauntlet.Core.IO;
 using Gauntlet.Tensors;
 
 namespace Gauntlet.Data;
@@ -68,8 +69,8 @@ public static class PngWriter
         return Assemble(ihdr, raw);
     }
 
-    /// <summary>Writes <see cref="Encode(Tensor)"/> to <paramref name="path"/>.</summary>
-    public static void Write(string path, Tensor image) => File.WriteAllBytes(path, Encode(image));
+    /// <summary>Writes <see cref="Encode(Tensor)"/> to <paramref name="path"/>, atomically (<see cref="AtomicFile"/>).</summary>
+    public static void Write(string path, Tensor image) => AtomicFile.WriteAllBytes(path, Encode(image));
 
     /// <summary>Builds a PNG from an IHDR payload and raw (already filtered) scanline bytes; extra chunks go before IDAT.</summary>
     internal static byte[] Assemble(byte[] ihdr, byte[] filteredScanlines, params (string Type, byte[] Data)[] extra)

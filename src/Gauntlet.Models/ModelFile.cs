@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gauntlet.Core.IO;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Nn;
 
@@ -38,10 +39,7 @@ public static class ModelFile
             ["seed"] = seed,
             ["parameters"] = System.IO.Path.GetFileName(path),
         };
-        var target = ManifestPath(path);
-        var temp = target + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temp, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, target, overwrite: true);
+        AtomicFile.WriteAllText(ManifestPath(path), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/> (or by <c>gauntlet train --out</c>).</summary>

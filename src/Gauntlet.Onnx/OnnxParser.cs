@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gauntlet.Core.Protobuf;
 
 namespace Gauntlet.Onnx;
 
@@ -23,9 +24,9 @@ internal static class OnnxParser
         try
         {
             var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-            return ReadTensor(new ProtoReader(bytes), new Context(path, folder));
+            return ReadTensor(new ProtoWireReader(bytes, 0, bytes.Length, MaxMessageDepth), new Context(path, folder));
         }
-        catch (Exception e) when (e is ProtoFormatException or OverflowException or ArgumentException)
+        catch (Exception e) when (e is OnnxFormatException or ProtoWireException or OverflowException or ArgumentException)
         {
             throw new InvalidDataException($"'{path}' is not a valid ONNX TensorProto: {e.Message}", e);
         }
@@ -35,10 +36,10 @@ internal static class OnnxParser
     {
         try
         {
-            var model = ReadModel(new ProtoReader(bytes), new Context(source, folder));
+            var model = ReadModel(new ProtoWireReader(bytes, 0, bytes.Length, MaxMessageDepth), new Context(source, folder));
             return model;
         }
-        catch (Exception e) when (e is ProtoFormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (e is OnnxFormatException or ProtoWireException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
             throw new InvalidDataException($"'{source}' is not a valid ONNX model: {e.Message}", e);
         }
@@ -46,23 +47,23 @@ internal static class OnnxParser
 
     private sealed record Context(string Source, string? Folder);
 
-    private static OnnxModel ReadModel(ProtoReader r, Context ctx)
+    private static OnnxModel ReadModel(ProtoWireReader r, Context ctx)
     {
         long ir = 0;
         string producer = "", producerVersion = "";
         OnnxGraphProto? graph = null;
         var opsets = new List<OnnxOpset>();
         var meta = new Dictionary<string, string>();
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 0: ir = r.ReadInt64(); break;
-                case 2 when w == 2: producer = r.ReadString(); break;
-                case 3 when w == 2: producerVersion = r.ReadString(); break;
-                case 7 when w == 2: graph = ReadGraph(r.ReadMessage(), ctx, 0); break;
-                case 8 when w == 2: opsets.Add(ReadOpset(r.ReadMessage())); break;
-                case 14 when w == 2:
+                case 1 when w == WireType.Varint: ir = r.ReadInt64(); break;
+                case 2 when w == WireType.LengthDelimited: producer = r.ReadString(); break;
+                case 3 when w == WireType.LengthDelimited: producerVersion = r.ReadString(); break;
+                case 7 when w == WireType.LengthDelimited: graph = ReadGraph(r.ReadMessage(), ctx, 0); break;
+                case 8 when w == WireType.LengthDelimited: opsets.Add(ReadOpset(r.ReadMessage())); break;
+                case 14 when w == WireType.LengthDelimited:
                     var (k, v) = ReadEntry(r.ReadMessage());
                     meta[k] = v;
                     break;
@@ -72,7 +73,7 @@ internal static class OnnxParser
 
         if (graph is null)
         {
-            throw new ProtoFormatException("the model has no graph (ModelProto field 7 missing); is this an ONNX model file?");
+            throw new OnnxFormatException("the model has no graph (ModelProto field 7 missing); is this an ONNX model file?");
         }
 
         return new OnnxModel
@@ -87,16 +88,16 @@ internal static class OnnxParser
         };
     }
 
-    private static OnnxOpset ReadOpset(ProtoReader r)
+    private static OnnxOpset ReadOpset(ProtoWireReader r)
     {
         string domain = "";
         long version = 0;
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: domain = r.ReadString(); break;
-                case 2 when w == 0: version = r.ReadInt64(); break;
+                case 1 when w == WireType.LengthDelimited: domain = r.ReadString(); break;
+                case 2 when w == WireType.Varint: version = r.ReadInt64(); break;
                 default: r.Skip(w); break;
             }
         }
@@ -104,15 +105,15 @@ internal static class OnnxParser
         return new OnnxOpset(domain, version);
     }
 
-    private static (string Key, string Value) ReadEntry(ProtoReader r)
+    private static (string Key, string Value) ReadEntry(ProtoWireReader r)
     {
         string k = "", v = "";
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: k = r.ReadString(); break;
-                case 2 when w == 2: v = r.ReadString(); break;
+                case 1 when w == WireType.LengthDelimited: k = r.ReadString(); break;
+                case 2 when w == WireType.LengthDelimited: v = r.ReadString(); break;
                 default: r.Skip(w); break;
             }
         }
@@ -122,11 +123,15 @@ internal static class OnnxParser
 
     private const int MaxGraphDepth = 32;
 
-    private static OnnxGraphProto ReadGraph(ProtoReader r, Context ctx, int depth)
+    // Each subgraph level opens three messages (graph, node, attribute); the wire reader's limit sits
+    // above that so the deeper-subgraph check, with its clearer message, fires first.
+    private const int MaxMessageDepth = (4 * MaxGraphDepth) + 8;
+
+    private static OnnxGraphProto ReadGraph(ProtoWireReader r, Context ctx, int depth)
     {
         if (depth > MaxGraphDepth)
         {
-            throw new ProtoFormatException($"subgraphs are nested more than {MaxGraphDepth} levels deep");
+            throw new OnnxFormatException($"subgraphs are nested more than {MaxGraphDepth} levels deep");
         }
 
         var nodes = new List<OnnxNode>();
@@ -134,19 +139,19 @@ internal static class OnnxParser
         var inputs = new List<OnnxValueInfo>();
         var outputs = new List<OnnxValueInfo>();
         var name = "";
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: nodes.Add(ReadNode(r.ReadMessage(), ctx, depth)); break;
-                case 2 when w == 2: name = r.ReadString(); break;
-                case 5 when w == 2:
+                case 1 when w == WireType.LengthDelimited: nodes.Add(ReadNode(r.ReadMessage(), ctx, depth)); break;
+                case 2 when w == WireType.LengthDelimited: name = r.ReadString(); break;
+                case 5 when w == WireType.LengthDelimited:
                     var t = ReadTensor(r.ReadMessage(), ctx);
                     inits[t.Name] = t;
                     break;
-                case 11 when w == 2: inputs.Add(ReadValueInfo(r.ReadMessage())); break;
-                case 12 when w == 2: outputs.Add(ReadValueInfo(r.ReadMessage())); break;
-                case 15 when w == 2: throw new ProtoFormatException("sparse initializers are not supported");
+                case 11 when w == WireType.LengthDelimited: inputs.Add(ReadValueInfo(r.ReadMessage())); break;
+                case 12 when w == WireType.LengthDelimited: outputs.Add(ReadValueInfo(r.ReadMessage())); break;
+                case 15 when w == WireType.LengthDelimited: throw new OnnxFormatException("sparse initializers are not supported");
                 default: r.Skip(w); break;
             }
         }
@@ -154,38 +159,38 @@ internal static class OnnxParser
         return new OnnxGraphProto { Name = name, Nodes = nodes, Initializers = inits, Inputs = inputs, Outputs = outputs };
     }
 
-    private static OnnxNode ReadNode(ProtoReader r, Context ctx, int depth)
+    private static OnnxNode ReadNode(ProtoWireReader r, Context ctx, int depth)
     {
         var inputs = new List<string>();
         var outputs = new List<string>();
         var attrs = new Dictionary<string, OnnxAttribute>();
         string name = "", op = "", domain = "";
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: inputs.Add(r.ReadString()); break;
-                case 2 when w == 2: outputs.Add(r.ReadString()); break;
-                case 3 when w == 2: name = r.ReadString(); break;
-                case 4 when w == 2: op = r.ReadString(); break;
-                case 5 when w == 2:
+                case 1 when w == WireType.LengthDelimited: inputs.Add(r.ReadString()); break;
+                case 2 when w == WireType.LengthDelimited: outputs.Add(r.ReadString()); break;
+                case 3 when w == WireType.LengthDelimited: name = r.ReadString(); break;
+                case 4 when w == WireType.LengthDelimited: op = r.ReadString(); break;
+                case 5 when w == WireType.LengthDelimited:
                     var a = ReadAttribute(r.ReadMessage(), ctx, depth);
                     attrs[a.Name] = a;
                     break;
-                case 7 when w == 2: domain = r.ReadString(); break;
+                case 7 when w == WireType.LengthDelimited: domain = r.ReadString(); break;
                 default: r.Skip(w); break;
             }
         }
 
         if (op.Length == 0)
         {
-            throw new ProtoFormatException($"node '{name}' has no op_type");
+            throw new OnnxFormatException($"node '{name}' has no op_type");
         }
 
         return new OnnxNode { OpType = op, Domain = domain, Name = name, Inputs = inputs, Outputs = outputs, Attributes = attrs };
     }
 
-    private static OnnxAttribute ReadAttribute(ProtoReader r, Context ctx, int depth)
+    private static OnnxAttribute ReadAttribute(ProtoWireReader r, Context ctx, int depth)
     {
         string name = "";
         var type = OnnxAttributeType.Undefined;
@@ -197,20 +202,20 @@ internal static class OnnxParser
         var floats = new List<float>();
         var ints = new List<long>();
         var strings = new List<string>();
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: name = r.ReadString(); break;
-                case 2 when w == 5: fv = r.ReadFloat(); break;
-                case 3 when w == 0: iv = r.ReadInt64(); break;
-                case 4 when w == 2: sv = r.ReadString(); break;
-                case 5 when w == 2: tv = ReadTensor(r.ReadMessage(), ctx); break;
-                case 6 when w == 2: gv = ReadGraph(r.ReadMessage(), ctx, depth + 1); break;
-                case 7: r.ReadFloats(w, floats); break;
-                case 8: r.ReadVarints(w, ints); break;
-                case 9 when w == 2: strings.Add(r.ReadString()); break;
-                case 20 when w == 0: type = (OnnxAttributeType)r.ReadInt64(); break;
+                case 1 when w == WireType.LengthDelimited: name = r.ReadString(); break;
+                case 2 when w == WireType.Fixed32: fv = r.ReadFloat(); break;
+                case 3 when w == WireType.Varint: iv = r.ReadInt64(); break;
+                case 4 when w == WireType.LengthDelimited: sv = r.ReadString(); break;
+                case 5 when w == WireType.LengthDelimited: tv = ReadTensor(r.ReadMessage(), ctx); break;
+                case 6 when w == WireType.LengthDelimited: gv = ReadGraph(r.ReadMessage(), ctx, depth + 1); break;
+                case 7: r.ReadRepeatedFloat(w, floats); break;
+                case 8: r.ReadRepeatedInt64(w, ints); break;
+                case 9 when w == WireType.LengthDelimited: strings.Add(r.ReadString()); break;
+                case 20 when w == WireType.Varint: type = (OnnxAttributeType)r.ReadInt64(); break;
                 default: r.Skip(w); break;
             }
         }
@@ -218,30 +223,30 @@ internal static class OnnxParser
         return new OnnxAttribute { Name = name, Type = type, Float = fv, Int = iv, String = sv, Tensor = tv, Graph = gv, Floats = floats, Ints = ints, Strings = strings };
     }
 
-    private static OnnxValueInfo ReadValueInfo(ProtoReader r)
+    private static OnnxValueInfo ReadValueInfo(ProtoWireReader r)
     {
         string name = "";
         var elem = OnnxDataType.Undefined;
         List<OnnxDim>? shape = null;
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1 when w == 2: name = r.ReadString(); break;
-                case 2 when w == 2:
+                case 1 when w == WireType.LengthDelimited: name = r.ReadString(); break;
+                case 2 when w == WireType.LengthDelimited:
                     var type = r.ReadMessage();
-                    while (type.Next(out var tf, out var tw))
+                    while (type.TryReadTag(out var tf, out var tw))
                     {
-                        if (tf == 1 && tw == 2)
+                        if (tf == 1 && tw == WireType.LengthDelimited)
                         {
                             var tensorType = type.ReadMessage();
-                            while (tensorType.Next(out var ef, out var ew))
+                            while (tensorType.TryReadTag(out var ef, out var ew))
                             {
-                                if (ef == 1 && ew == 0)
+                                if (ef == 1 && ew == WireType.Varint)
                                 {
                                     elem = (OnnxDataType)tensorType.ReadInt64();
                                 }
-                                else if (ef == 2 && ew == 2)
+                                else if (ef == 2 && ew == WireType.LengthDelimited)
                                 {
                                     shape = ReadShape(tensorType.ReadMessage());
                                 }
@@ -265,23 +270,23 @@ internal static class OnnxParser
         return new OnnxValueInfo(name, elem, shape);
     }
 
-    private static List<OnnxDim> ReadShape(ProtoReader r)
+    private static List<OnnxDim> ReadShape(ProtoWireReader r)
     {
         var dims = new List<OnnxDim>();
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
-            if (f == 1 && w == 2)
+            if (f == 1 && w == WireType.LengthDelimited)
             {
                 var d = r.ReadMessage();
                 long? value = null;
                 string? param = null;
-                while (d.Next(out var df, out var dw))
+                while (d.TryReadTag(out var df, out var dw))
                 {
-                    if (df == 1 && dw == 0)
+                    if (df == 1 && dw == WireType.Varint)
                     {
                         value = d.ReadInt64();
                     }
-                    else if (df == 2 && dw == 2)
+                    else if (df == 2 && dw == WireType.LengthDelimited)
                     {
                         param = d.ReadString();
                     }
@@ -302,7 +307,7 @@ internal static class OnnxParser
         return dims;
     }
 
-    private static OnnxTensor ReadTensor(ProtoReader r, Context ctx)
+    private static OnnxTensor ReadTensor(ProtoWireReader r, Context ctx)
     {
         var dims = new List<long>();
         var dataType = OnnxDataType.Undefined;
@@ -315,25 +320,25 @@ internal static class OnnxParser
         var external = new Dictionary<string, string>();
         long location = 0;
         var hasStrings = false;
-        while (r.Next(out var f, out var w))
+        while (r.TryReadTag(out var f, out var w))
         {
             switch (f)
             {
-                case 1: r.ReadVarints(w, dims); break;
-                case 2 when w == 0: dataType = (OnnxDataType)r.ReadInt64(); break;
-                case 4: r.ReadFloats(w, floats); break;
-                case 5: r.ReadVarints(w, ints); break;
-                case 6 when w == 2: r.Skip(w); hasStrings = true; break;
-                case 7: r.ReadVarints(w, ints); break;
-                case 8 when w == 2: name = r.ReadString(); break;
-                case 9 when w == 2: raw = r.ReadBytes(); break;
-                case 10: r.ReadDoubles(w, doubles); break;
-                case 11: r.ReadVarints(w, uints); break;
-                case 13 when w == 2:
+                case 1: r.ReadRepeatedInt64(w, dims); break;
+                case 2 when w == WireType.Varint: dataType = (OnnxDataType)r.ReadInt64(); break;
+                case 4: r.ReadRepeatedFloat(w, floats); break;
+                case 5: r.ReadRepeatedInt64(w, ints); break;
+                case 6 when w == WireType.LengthDelimited: r.Skip(w); hasStrings = true; break;
+                case 7: r.ReadRepeatedInt64(w, ints); break;
+                case 8 when w == WireType.LengthDelimited: name = r.ReadString(); break;
+                case 9 when w == WireType.LengthDelimited: raw = r.ReadBytes(); break;
+                case 10: r.ReadRepeatedDouble(w, doubles); break;
+                case 11: r.ReadRepeatedInt64(w, uints); break;
+                case 13 when w == WireType.LengthDelimited:
                     var (k, v) = ReadEntry(r.ReadMessage());
                     external[k] = v;
                     break;
-                case 14 when w == 0: location = r.ReadInt64(); break;
+                case 14 when w == WireType.Varint: location = r.ReadInt64(); break;
                 default: r.Skip(w); break;
             }
         }
@@ -344,7 +349,7 @@ internal static class OnnxParser
         {
             if (d < 0)
             {
-                throw new ProtoFormatException($"tensor '{name}' has a negative dimension {d}");
+                throw new OnnxFormatException($"tensor '{name}' has a negative dimension {d}");
             }
 
             count = checked(count * d);
@@ -352,7 +357,7 @@ internal static class OnnxParser
 
         if (count > int.MaxValue)
         {
-            throw new ProtoFormatException($"tensor '{name}' has {count} elements, more than supported");
+            throw new OnnxFormatException($"tensor '{name}' has {count} elements, more than supported");
         }
 
         var n = (int)count;
@@ -382,7 +387,7 @@ internal static class OnnxParser
         var floating = OnnxTensor.IsFloating(dataType);
         if (raw is not null && raw.Length != (long)n * size)
         {
-            throw new ProtoFormatException($"tensor '{name}' raw_data has {raw.Length} bytes; expected {(long)n * size} for {n} elements of {dataType}");
+            throw new OnnxFormatException($"tensor '{name}' raw_data has {raw.Length} bytes; expected {(long)n * size} for {n} elements of {dataType}");
         }
 
         if (raw is null)
@@ -397,7 +402,7 @@ internal static class OnnxParser
             };
             if (typed != n)
             {
-                throw new ProtoFormatException($"tensor '{name}' of shape [{string.Join(", ", dimArray)}] has {typed} typed values; expected {n}");
+                throw new OnnxFormatException($"tensor '{name}' of shape [{string.Join(", ", dimArray)}] has {typed} typed values; expected {n}");
             }
         }
 
@@ -425,7 +430,7 @@ internal static class OnnxParser
                     case OnnxDataType.UInt32: idata![i] = BinaryPrimitives.ReadUInt32LittleEndian(e); break;
                     case OnnxDataType.Int64: idata![i] = BinaryPrimitives.ReadInt64LittleEndian(e); break;
                     case OnnxDataType.UInt64: idata![i] = (long)BinaryPrimitives.ReadUInt64LittleEndian(e); break;
-                    default: throw new ProtoFormatException($"tensor '{name}' has unsupported data type {dataType}");
+                    default: throw new OnnxFormatException($"tensor '{name}' has unsupported data type {dataType}");
                 }
             }
 
@@ -487,7 +492,7 @@ internal static class OnnxParser
         {
             if (got != n)
             {
-                throw new ProtoFormatException($"tensor '{name}' of shape [{string.Join(", ", dimArray)}] has {got} typed values; expected {n}");
+                throw new OnnxFormatException($"tensor '{name}' of shape [{string.Join(", ", dimArray)}] has {got} typed values; expected {n}");
             }
         }
     }
@@ -496,18 +501,18 @@ internal static class OnnxParser
     {
         if (ctx.Folder is null)
         {
-            throw new ProtoFormatException($"tensor '{name}' uses external data, which needs the model to be loaded from a file");
+            throw new OnnxFormatException($"tensor '{name}' uses external data, which needs the model to be loaded from a file");
         }
 
         if (!entries.TryGetValue("location", out var location) || location.Length == 0)
         {
-            throw new ProtoFormatException($"tensor '{name}' has external data without a location");
+            throw new OnnxFormatException($"tensor '{name}' has external data without a location");
         }
 
         if (System.IO.Path.IsPathRooted(location) || location.Contains('\\', StringComparison.Ordinal) ||
             location.Split('/').Any(p => p == ".."))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data location '{location}' escapes the model's folder");
+            throw new OnnxFormatException($"tensor '{name}' external data location '{location}' escapes the model's folder");
         }
 
         var root = System.IO.Path.GetFullPath(ctx.Folder);
@@ -515,7 +520,7 @@ internal static class OnnxParser
         var rootPrefix = root.EndsWith(System.IO.Path.DirectorySeparatorChar) ? root : root + System.IO.Path.DirectorySeparatorChar;
         if (!full.StartsWith(rootPrefix, StringComparison.Ordinal))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data location '{location}' escapes the model's folder");
+            throw new OnnxFormatException($"tensor '{name}' external data location '{location}' escapes the model's folder");
         }
 
         // Resolve symbolic links on every component below the root.
@@ -524,34 +529,34 @@ internal static class OnnxParser
         var realPrefix = realRoot.EndsWith(System.IO.Path.DirectorySeparatorChar) ? realRoot : realRoot + System.IO.Path.DirectorySeparatorChar;
         if (!realFull.StartsWith(realPrefix, StringComparison.Ordinal))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data location '{location}' resolves outside the model's folder");
+            throw new OnnxFormatException($"tensor '{name}' external data location '{location}' resolves outside the model's folder");
         }
 
         if (!File.Exists(realFull))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data file '{location}' does not exist");
+            throw new OnnxFormatException($"tensor '{name}' external data file '{location}' does not exist");
         }
 
         long offset = 0, length = expected;
         if (entries.TryGetValue("offset", out var o) && !long.TryParse(o, System.Globalization.CultureInfo.InvariantCulture, out offset))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data offset '{o}' is not a number");
+            throw new OnnxFormatException($"tensor '{name}' external data offset '{o}' is not a number");
         }
 
         if (entries.TryGetValue("length", out var l) && !long.TryParse(l, System.Globalization.CultureInfo.InvariantCulture, out length))
         {
-            throw new ProtoFormatException($"tensor '{name}' external data length '{l}' is not a number");
+            throw new OnnxFormatException($"tensor '{name}' external data length '{l}' is not a number");
         }
 
         if (length != expected)
         {
-            throw new ProtoFormatException($"tensor '{name}' external data length {length} does not match the {expected} bytes its shape needs");
+            throw new OnnxFormatException($"tensor '{name}' external data length {length} does not match the {expected} bytes its shape needs");
         }
 
         using var fs = File.OpenRead(realFull);
         if (offset < 0 || offset + length > fs.Length)
         {
-            throw new ProtoFormatException($"tensor '{name}' external data range {offset}+{length} lies outside '{location}' ({fs.Length} bytes)");
+            throw new OnnxFormatException($"tensor '{name}' external data range {offset}+{length} lies outside '{location}' ({fs.Length} bytes)");
         }
 
         fs.Position = offset;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Onnx;
 
@@ -46,15 +47,12 @@ public static class OnnxWriter
         return w.ToArray();
     }
 
-    /// <summary>Writes a model to a file (atomically: temp file, then rename).</summary>
+    /// <summary>Writes a model to a file, atomically (<see cref="AtomicFile"/>: a temporary file renamed into place).</summary>
     /// <param name="model">The model.</param>
     /// <param name="path">The destination.</param>
     public static void Save(OnnxModel model, string path)
     {
-        var bytes = ToBytes(model);
-        var tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, bytes);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, ToBytes(model));
     }
 
     /// <summary>Serializes one tensor as a standalone TensorProto (typed data in raw_data).</summary>

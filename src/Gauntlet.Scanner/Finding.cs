@@ -6,4 +6,33 @@ namespace Gauntlet.Scanner;
 /// <param name="Message">One sentence a person can act on.</param>
 /// <param name="Location">Where inside the artifact: the chain of containers and entries, joined with <c>!</c>.</param>
 /// <param name="Offset">Byte offset within the innermost stream, where one is meaningful.</param>
-public sealed record Finding(string RuleId, Severity Severity, string Message, string Location, long? Offset = null);
+public sealed record Finding(string RuleId, Severity Severity, string Message, string Location, long? Offset = null)
+{
+    /// <summary>
+    /// This finding as a general <see cref="Core.Finding"/>: the rule's title, remediation and CWE
+    /// ids from <see cref="ScanRules"/>, the message as description, category
+    /// <see cref="ScanRules.Category"/>, the scanner's OWASP ML and MITRE ATLAS ids, and a location
+    /// at <paramref name="artifactPath"/> with <see cref="Location"/> as the logical name.
+    /// </summary>
+    /// <param name="artifactPath">The artifact's path relative to what was scanned (<see cref="ArtifactReport.RelativePath"/>).</param>
+    /// <returns>The core finding.</returns>
+    /// <exception cref="KeyNotFoundException"><see cref="RuleId"/> is not in <see cref="ScanRules.All"/>.</exception>
+    public Core.Finding ToCoreFinding(string artifactPath)
+    {
+        ArgumentNullException.ThrowIfNull(artifactPath);
+        var rule = ScanRules.Get(RuleId);
+        return new Core.Finding
+        {
+            RuleId = RuleId,
+            Title = rule.Title,
+            Severity = Severity,
+            Category = ScanRules.Category,
+            Description = Message,
+            Location = new FindingLocation(artifactPath, Location, Offset),
+            Remediation = rule.Remediation,
+            OwaspMl = ScanRules.OwaspMl,
+            MitreAtlas = ScanRules.MitreAtlas,
+            Cwe = rule.Cwe,
+        };
+    }
+}

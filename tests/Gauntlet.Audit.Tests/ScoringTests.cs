@@ -50,12 +50,12 @@ public class ScoringTests
     }
 
     [Theory]
-    [InlineData(0.0, "critical")]
-    [InlineData(0.24, "critical")]
-    [InlineData(0.25, "high")]
-    [InlineData(0.6, "medium")]
-    [InlineData(0.8, "low")]
-    [InlineData(0.95, "info")]
-    public void SeverityFollowsTheRetentionTable(double retention, string severity) =>
+    [InlineData(0.0, Severity.Critical)]
+    [InlineData(0.24, Severity.Critical)]
+    [InlineData(0.25, Severity.High)]
+    [InlineData(0.6, Severity.Medium)]
+    [InlineData(0.8, Severity.Low)]
+    [InlineData(0.95, Severity.Info)]
+    public void SeverityFollowsTheRetentionTable(double retention, Severity severity) =>
         Assert.Equal(severity, FindingRules.SeverityOfRetention(retention));
 }

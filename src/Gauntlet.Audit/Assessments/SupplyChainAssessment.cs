@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gauntlet.Audit.Reporting;
+using Gauntlet.Core;
 using Gauntlet.Scanner;
 
 namespace Gauntlet.Audit.Assessments;
@@ -129,7 +130,7 @@ public sealed class SupplyChainAssessment : IAssessment
                 {
                     Id = "GA-SUPPLY-" + group.Key.ToUpperInvariant().Replace('.', '-'),
                     Title = $"{rule.Title} in {artifact.RelativePath}",
-                    Severity = severity.ToName(),
+                    Severity = severity,
                     Category = ModuleId,
                     Threat = null,
                     Description = string.Create(CultureInfo.InvariantCulture,

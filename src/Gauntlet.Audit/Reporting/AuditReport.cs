@@ -1,3 +1,5 @@
+using Gauntlet.Core;
+
 namespace Gauntlet.Audit.Reporting;
 
 /// <summary>
@@ -318,8 +320,8 @@ public sealed record AuditFinding
     /// <summary>One-line title.</summary>
     public required string Title { get; init; }
 
-    /// <summary><c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</summary>
-    public required string Severity { get; init; }
+    /// <summary>How bad it is; in the JSON the lower-case name, <c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c> or <c>info</c>.</summary>
+    public required Severity Severity { get; init; }
 
     /// <summary>Scorecard category the finding belongs to.</summary>
     public required string Category { get; init; }
@@ -344,6 +346,32 @@ public sealed record AuditFinding
 
     /// <summary>MITRE ATLAS technique ids, e.g. <c>AML.T0043.000</c>.</summary>
     public required IReadOnlyList<string> MitreAtlas { get; init; }
+
+    /// <summary>
+    /// This finding as a general <see cref="Finding"/>, the shape every Gauntlet analysis shares:
+    /// the same id, title, severity, category, description, evidence, remediation and OWASP ML and
+    /// MITRE ATLAS ids, located at <paramref name="modelPath"/>. The threat name and affected
+    /// classes, which only audits have, stay here.
+    /// </summary>
+    /// <param name="modelPath">The audited model's path (<see cref="ModelInfo.Path"/>).</param>
+    /// <returns>The core finding.</returns>
+    public Finding ToFinding(string modelPath)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        return new Finding
+        {
+            RuleId = Id,
+            Title = Title,
+            Severity = Severity,
+            Category = Category,
+            Description = Description,
+            Location = new FindingLocation(modelPath),
+            Evidence = Evidence,
+            Remediation = Remediation,
+            OwaspMl = OwaspMl,
+            MitreAtlas = MitreAtlas,
+        };
+    }
 }
 
 /// <summary>A clean input, its adversarial counterpart and the perturbation, as PNG thumbnails.</summary>

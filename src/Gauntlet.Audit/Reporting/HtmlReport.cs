@@ -1,3 +1,4 @@
+using Gauntlet.Core;
 using System.Text.Json;
 using Gauntlet.Reporting;
 
@@ -63,7 +64,7 @@ public static class HtmlReport
 
     private static ReportFinding Finding(AuditFinding finding) => new()
     {
-        Severity = finding.Severity,
+        Severity = finding.Severity.ToName(),
         Id = finding.Id,
         Title = finding.Title,
         Description = Inline.WithCodeSpans(finding.Description),

@@ -1,4 +1,5 @@
 using Gauntlet.Reporting;
+using Gauntlet.Core;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -162,7 +163,7 @@ public static class MarkdownReport
                 {
                     Findings = ranked.Take(KeyFindingCount).Select(finding => new ReportFinding
                     {
-                        Severity = finding.Severity,
+                        Severity = finding.Severity.ToName(),
                         Id = finding.Id,
                         Title = finding.Title,
                         Facts = finding.AffectedClasses.Count > 0 ? [new LabeledText("hardest hit", string.Join(", ", finding.AffectedClasses))] : [],

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gauntlet.Reporting;
+using Gauntlet.Core;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -9,9 +10,6 @@ namespace Gauntlet.Audit.Reporting;
 /// </summary>
 internal static class ReportText
 {
-    /// <summary>Severities, most severe first.</summary>
-    public static readonly IReadOnlyList<string> Severities = ["critical", "high", "medium", "low", "info"];
-
     /// <summary>A 0–1 fraction as a percentage with one decimal, e.g. <c>83.3%</c>.</summary>
     public static string Percent(double fraction) => ReportFormat.Percent(fraction);
 
@@ -24,23 +22,9 @@ internal static class ReportText
     /// <summary>An integer, invariant culture.</summary>
     public static string Integer(int value) => ReportFormat.Integer(value);
 
-    /// <summary>Rank of a severity: 0 for critical … 4 for info, 5 for anything else.</summary>
-    public static int SeverityRank(string severity)
-    {
-        for (var i = 0; i < Severities.Count; i++)
-        {
-            if (string.Equals(Severities[i], severity, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-
-        return Severities.Count;
-    }
-
-    /// <summary>Findings most severe first; equal severities keep the report's order.</summary>
+    /// <summary>Findings most severe first; equal severities keep the report's order (the sort is stable).</summary>
     public static IReadOnlyList<AuditFinding> Ranked(IReadOnlyList<AuditFinding> findings) =>
-        findings.Select((f, i) => (f, i)).OrderBy(p => SeverityRank(p.f.Severity)).ThenBy(p => p.i).Select(p => p.f).ToList();
+        findings.OrderByDescending(f => f.Severity).ToList();
 
     /// <summary>The norm's display symbol: L∞ or L2.</summary>
     public static string NormName(string norm) => norm switch

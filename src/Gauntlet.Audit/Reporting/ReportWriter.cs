@@ -1,4 +1,4 @@
-using System.Text;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -13,9 +13,10 @@ public static class ReportWriter
     /// <c>report.sarif</c> and <c>junit.xml</c> into <paramref name="directory"/>, creating it.
     /// </summary>
     /// <remarks>
-    /// Each file is written to a temporary file in the same folder and then renamed over the
-    /// target, so a reader never sees a half-written report and an interrupted run leaves the
-    /// previous file (or none) rather than a truncated one. Text is UTF-8 without a byte-order mark.
+    /// Each file is written through <see cref="AtomicFile"/>: to a temporary file in the same folder,
+    /// then renamed over the target, so a reader never sees a half-written report and an interrupted
+    /// run leaves the previous file (or none) rather than a truncated one. Text is UTF-8 without a
+    /// byte-order mark.
     /// </remarks>
     /// <param name="report">The audit report.</param>
     /// <param name="directory">The output folder.</param>
@@ -31,7 +32,7 @@ public static class ReportWriter
         foreach (var format in Formats)
         {
             var path = Path.GetFullPath(Path.Combine(directory, FileName(format)));
-            WriteAtomically(path, Render(report, format));
+            AtomicFile.WriteAllText(path, Render(report, format));
             written.Add(path);
         }
 
@@ -49,7 +50,7 @@ public static class ReportWriter
         var text = Render(report, format);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        WriteAtomically(full, text);
+        AtomicFile.WriteAllText(full, text);
     }
 
     /// <summary>Renders <paramref name="report"/> in one format.</summary>
@@ -93,25 +94,4 @@ public static class ReportWriter
 
     private static ArgumentException UnknownFormat(string format) =>
         new($"unknown report format '{format}'; valid formats: {string.Join(", ", Formats)}", nameof(format));
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
 }

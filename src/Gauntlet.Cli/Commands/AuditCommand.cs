@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Gauntlet.Audit;
 using Gauntlet.Audit.Reporting;
+using Gauntlet.Core;
 using Gauntlet.Data;
 using Spectre.Console;
 
@@ -159,9 +160,9 @@ internal static class AuditCommand
 
         console.Write(categories);
         var findings = new Table().AddColumns("severity", "finding");
-        foreach (var f in report.Findings.Where(f => f.Severity != "info").Take(8))
+        foreach (var f in report.Findings.Where(f => f.Severity != Severity.Info).Take(8))
         {
-            findings.AddRow(f.Severity, Markup.Escape(f.Title));
+            findings.AddRow(f.Severity.ToName(), Markup.Escape(f.Title));
         }
 
         if (findings.Rows.Count > 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Gauntlet.Core.IO;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -90,10 +91,7 @@ internal static class BenchCommand
         var modelPath = Path.Combine(folder, "cnn-small.onnx");
         var imagesPath = Path.Combine(folder, "images.f32");
         Gauntlet.Onnx.OnnxExporter.Save(model, [1, 28, 28], modelPath);
-        using (var stream = File.Create(imagesPath))
-        {
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.ReadOnlySpan));
-        }
+        AtomicFile.Write(imagesPath, stream => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.ReadOnlySpan)));
 
         console.MarkupLine($"wrote {Markup.Escape(modelPath)} and {Markup.Escape(imagesPath)} ({data.Dim(0):N0} images)");
     }

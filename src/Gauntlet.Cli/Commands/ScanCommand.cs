@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Gauntlet.Core;
+using Gauntlet.Core.IO;
 using Gauntlet.Scanner;
 using Gauntlet.Scanner.Reporting;
 using Spectre.Console;
@@ -75,9 +77,7 @@ internal static class ScanCommand
                 else
                 {
                     // Written beside the target and renamed into place: never a partial report.
-                    var temp = outputPath + ".tmp-" + Environment.ProcessId;
-                    File.WriteAllText(temp, text);
-                    File.Move(temp, outputPath, overwrite: true);
+                    AtomicFile.WriteAllText(outputPath, text);
                     console.MarkupLine($"wrote {chosen} report to [green]{Markup.Escape(outputPath)}[/]");
                 }
             }

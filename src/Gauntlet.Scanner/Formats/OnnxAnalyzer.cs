@@ -1,11 +1,11 @@
-using Gauntlet.Scanner.Protobuf;
+using Gauntlet.Core.Protobuf;
 
 namespace Gauntlet.Scanner.Formats;
 
 /// <summary>
 /// ONNX: custom operator domains, Python operators, external data that escapes the model's
 /// folder, and absurd declared tensor sizes. Reads ModelProto, GraphProto, NodeProto,
-/// AttributeProto and TensorProto fields with <see cref="ProtoReader"/>.
+/// AttributeProto and TensorProto fields with <see cref="ProtoWireReader"/>.
 /// </summary>
 internal sealed class OnnxAnalyzer
 {
@@ -13,6 +13,12 @@ internal sealed class OnnxAnalyzer
     {
         string.Empty, "ai.onnx", "ai.onnx.ml", "ai.onnx.training", "ai.onnx.preview.training", "com.microsoft", "com.microsoft.nchwc", "com.ms.internal.nhwc", "org.pytorch.aten",
     };
+
+    // Names and domains are read up to 4 KiB; a longer string is a hostile file, not a longer name.
+    private const int MaxText = 4096;
+
+    // More dimensions than any real tensor; the element-count check needs no more to flag a file.
+    private const int MaxDims = 64;
 
     private static readonly HashSet<string> PythonOps = new(StringComparer.Ordinal) { "PyOp", "PythonOp", "PyFunc", "PythonFunction", "PyTorchOp" };
 
@@ -34,24 +40,24 @@ internal sealed class OnnxAnalyzer
         var analyzer = new OnnxAnalyzer(context, location);
         try
         {
-            analyzer.ReadModel(new ProtoReader(stream, 0, stream.Length));
+            analyzer.ReadModel(new ProtoWireReader(stream, 0, stream.Length));
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or ProtoWireException)
         {
             context.Add("onnx.malformed", Severity.Medium, $"not a valid ONNX protobuf: {ex.Message}", location);
         }
     }
 
-    private void ReadModel(ProtoReader model)
+    private void ReadModel(ProtoWireReader model)
     {
         var sawGraph = false;
         while (model.TryReadTag(out var field, out var wire))
         {
             switch (field, wire)
             {
-                case (7, ProtoReader.WireLengthDelimited): sawGraph = true; ReadGraph(model.ReadMessage()); break;
-                case (8, ProtoReader.WireLengthDelimited): ReadOpset(model.ReadMessage()); break;
-                case (25, ProtoReader.WireLengthDelimited): ReadFunction(model.ReadMessage()); break;
+                case (7, WireType.LengthDelimited): sawGraph = true; ReadGraph(model.ReadMessage()); break;
+                case (8, WireType.LengthDelimited): ReadOpset(model.ReadMessage()); break;
+                case (25, WireType.LengthDelimited): ReadFunction(model.ReadMessage()); break;
                 default: model.Skip(wire); break;
             }
         }
@@ -62,13 +68,13 @@ internal sealed class OnnxAnalyzer
         }
     }
 
-    private void ReadOpset(ProtoReader opset)
+    private void ReadOpset(ProtoWireReader opset)
     {
         while (opset.TryReadTag(out var field, out var wire))
         {
-            if (field == 1 && wire == ProtoReader.WireLengthDelimited)
+            if (field == 1 && wire == WireType.LengthDelimited)
             {
-                CheckDomain(opset.ReadString(), "opset import");
+                CheckDomain(opset.ReadString(MaxText), "opset import");
             }
             else
             {
@@ -77,38 +83,38 @@ internal sealed class OnnxAnalyzer
         }
     }
 
-    private void ReadFunction(ProtoReader function)
+    private void ReadFunction(ProtoWireReader function)
     {
         while (function.TryReadTag(out var field, out var wire))
         {
             switch (field, wire)
             {
-                case (7, ProtoReader.WireLengthDelimited): ReadNode(function.ReadMessage()); break;
-                case (9, ProtoReader.WireLengthDelimited): ReadOpset(function.ReadMessage()); break;
+                case (7, WireType.LengthDelimited): ReadNode(function.ReadMessage()); break;
+                case (9, WireType.LengthDelimited): ReadOpset(function.ReadMessage()); break;
                 default: function.Skip(wire); break;
             }
         }
     }
 
-    private void ReadGraph(ProtoReader graph)
+    private void ReadGraph(ProtoWireReader graph)
     {
         while (graph.TryReadTag(out var field, out var wire))
         {
             switch (field, wire)
             {
-                case (1, ProtoReader.WireLengthDelimited): ReadNode(graph.ReadMessage()); break;
-                case (5, ProtoReader.WireLengthDelimited): ReadTensor(graph.ReadMessage()); break;
-                case (15, ProtoReader.WireLengthDelimited): ReadSparseTensor(graph.ReadMessage()); break;
+                case (1, WireType.LengthDelimited): ReadNode(graph.ReadMessage()); break;
+                case (5, WireType.LengthDelimited): ReadTensor(graph.ReadMessage()); break;
+                case (15, WireType.LengthDelimited): ReadSparseTensor(graph.ReadMessage()); break;
                 default: graph.Skip(wire); break;
             }
         }
     }
 
-    private void ReadSparseTensor(ProtoReader sparse)
+    private void ReadSparseTensor(ProtoWireReader sparse)
     {
         while (sparse.TryReadTag(out var field, out var wire))
         {
-            if (field is 1 or 2 && wire == ProtoReader.WireLengthDelimited)
+            if (field is 1 or 2 && wire == WireType.LengthDelimited)
             {
                 ReadTensor(sparse.ReadMessage());
             }
@@ -119,17 +125,17 @@ internal sealed class OnnxAnalyzer
         }
     }
 
-    private void ReadNode(ProtoReader node)
+    private void ReadNode(ProtoWireReader node)
     {
         string opType = string.Empty, domain = string.Empty, name = string.Empty;
         while (node.TryReadTag(out var field, out var wire))
         {
             switch (field, wire)
             {
-                case (3, ProtoReader.WireLengthDelimited): name = node.ReadString(); break;
-                case (4, ProtoReader.WireLengthDelimited): opType = node.ReadString(); break;
-                case (7, ProtoReader.WireLengthDelimited): domain = node.ReadString(); break;
-                case (5, ProtoReader.WireLengthDelimited): ReadAttribute(node.ReadMessage()); break;
+                case (3, WireType.LengthDelimited): name = node.ReadString(MaxText); break;
+                case (4, WireType.LengthDelimited): opType = node.ReadString(MaxText); break;
+                case (7, WireType.LengthDelimited): domain = node.ReadString(MaxText); break;
+                case (5, WireType.LengthDelimited): ReadAttribute(node.ReadMessage()); break;
                 default: node.Skip(wire); break;
             }
         }
@@ -142,20 +148,20 @@ internal sealed class OnnxAnalyzer
         CheckDomain(domain, $"node '{name}' ({opType})");
     }
 
-    private void ReadAttribute(ProtoReader attribute)
+    private void ReadAttribute(ProtoWireReader attribute)
     {
         while (attribute.TryReadTag(out var field, out var wire))
         {
             switch (field, wire)
             {
-                case (5 or 10, ProtoReader.WireLengthDelimited): ReadTensor(attribute.ReadMessage()); break;
-                case (6 or 11, ProtoReader.WireLengthDelimited): ReadGraph(attribute.ReadMessage()); break;
+                case (5 or 10, WireType.LengthDelimited): ReadTensor(attribute.ReadMessage()); break;
+                case (6 or 11, WireType.LengthDelimited): ReadGraph(attribute.ReadMessage()); break;
                 default: attribute.Skip(wire); break;
             }
         }
     }
 
-    private void ReadTensor(ProtoReader tensor)
+    private void ReadTensor(ProtoWireReader tensor)
     {
         var dims = new List<long>();
         var dataType = 0;
@@ -167,23 +173,23 @@ internal sealed class OnnxAnalyzer
         {
             switch (field, wire)
             {
-                case (1, _): dims.AddRange(tensor.ReadInt64s(wire)); break;
-                case (2, ProtoReader.WireVarint): dataType = (int)tensor.ReadVarint(); break;
-                case (8, ProtoReader.WireLengthDelimited): name = tensor.ReadString(); break;
-                case (9, ProtoReader.WireLengthDelimited): rawLength = tensor.SkipLengthDelimited(); break;
-                case (14, ProtoReader.WireVarint): external = tensor.ReadVarint() == 1; break;
-                case (13, ProtoReader.WireLengthDelimited):
+                case (1, _): tensor.ReadRepeatedInt64(wire, dims, MaxDims); break;
+                case (2, WireType.Varint): dataType = (int)tensor.ReadVarint(); break;
+                case (8, WireType.LengthDelimited): name = tensor.ReadString(MaxText); break;
+                case (9, WireType.LengthDelimited): rawLength = tensor.SkipLengthDelimited(); break;
+                case (14, WireType.Varint): external = tensor.ReadVarint() == 1; break;
+                case (13, WireType.LengthDelimited):
                     var entry = tensor.ReadMessage();
                     string key = string.Empty, value = string.Empty;
                     while (entry.TryReadTag(out var f, out var w))
                     {
-                        if (f == 1 && w == ProtoReader.WireLengthDelimited)
+                        if (f == 1 && w == WireType.LengthDelimited)
                         {
-                            key = entry.ReadString();
+                            key = entry.ReadString(MaxText);
                         }
-                        else if (f == 2 && w == ProtoReader.WireLengthDelimited)
+                        else if (f == 2 && w == WireType.LengthDelimited)
                         {
-                            value = entry.ReadString();
+                            value = entry.ReadString(MaxText);
                         }
                         else
                         {

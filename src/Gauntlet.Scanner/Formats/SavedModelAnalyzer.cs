@@ -1,4 +1,4 @@
-using Gauntlet.Scanner.Protobuf;
+using Gauntlet.Core.Protobuf;
 
 namespace Gauntlet.Scanner.Formats;
 
@@ -8,6 +8,9 @@ namespace Gauntlet.Scanner.Formats;
 /// </summary>
 internal static class SavedModelAnalyzer
 {
+    // Op names are read up to 4 KiB; a longer string is a hostile file, not a longer name.
+    private const int MaxText = 4096;
+
     private static readonly Dictionary<string, (Severity Severity, string Reason)> DangerousOps = new(StringComparer.Ordinal)
     {
         ["PyFunc"] = (Severity.Critical, "calls a Python function"),
@@ -34,7 +37,7 @@ internal static class SavedModelAnalyzer
         {
             var head = stream.ReadByte();
             stream.Position = 0;
-            var reader = new ProtoReader(stream, 0, stream.Length);
+            var reader = new ProtoWireReader(stream, 0, stream.Length);
             if (head == 0x08)
             {
                 ReadSavedModel(reader, ops);
@@ -44,7 +47,7 @@ internal static class SavedModelAnalyzer
                 ReadGraph(reader, ops);
             }
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or ProtoWireException)
         {
             context.Add("tensorflow.malformed", Severity.Medium, $"not a valid SavedModel or GraphDef protobuf: {ex.Message}", location);
         }
@@ -58,16 +61,16 @@ internal static class SavedModelAnalyzer
         }
     }
 
-    private static void ReadSavedModel(ProtoReader model, Dictionary<string, int> ops)
+    private static void ReadSavedModel(ProtoWireReader model, Dictionary<string, int> ops)
     {
         while (model.TryReadTag(out var field, out var wire))
         {
-            if (field == 2 && wire == ProtoReader.WireLengthDelimited)
+            if (field == 2 && wire == WireType.LengthDelimited)
             {
                 var meta = model.ReadMessage();
                 while (meta.TryReadTag(out var f, out var w))
                 {
-                    if (f == 2 && w == ProtoReader.WireLengthDelimited)
+                    if (f == 2 && w == WireType.LengthDelimited)
                     {
                         ReadGraph(meta.ReadMessage(), ops);
                     }
@@ -84,25 +87,25 @@ internal static class SavedModelAnalyzer
         }
     }
 
-    private static void ReadGraph(ProtoReader graph, Dictionary<string, int> ops)
+    private static void ReadGraph(ProtoWireReader graph, Dictionary<string, int> ops)
     {
         while (graph.TryReadTag(out var field, out var wire))
         {
-            if (field == 1 && wire == ProtoReader.WireLengthDelimited)
+            if (field == 1 && wire == WireType.LengthDelimited)
             {
                 ReadNode(graph.ReadMessage(), ops);
             }
-            else if (field == 2 && wire == ProtoReader.WireLengthDelimited)
+            else if (field == 2 && wire == WireType.LengthDelimited)
             {
                 var library = graph.ReadMessage();
                 while (library.TryReadTag(out var f, out var w))
                 {
-                    if (f == 1 && w == ProtoReader.WireLengthDelimited)
+                    if (f == 1 && w == WireType.LengthDelimited)
                     {
                         var function = library.ReadMessage();
                         while (function.TryReadTag(out var ff, out var fw))
                         {
-                            if (ff == 3 && fw == ProtoReader.WireLengthDelimited)
+                            if (ff == 3 && fw == WireType.LengthDelimited)
                             {
                                 ReadNode(function.ReadMessage(), ops);
                             }
@@ -125,11 +128,11 @@ internal static class SavedModelAnalyzer
         }
     }
 
-    private static void ReadNode(ProtoReader node, Dictionary<string, int> ops)
+    private static void ReadNode(ProtoWireReader node, Dictionary<string, int> ops)
     {
         while (node.TryReadTag(out var field, out var wire))
         {
-            if (field == 2 && wire == ProtoReader.WireLengthDelimited)
+            if (field == 2 && wire == WireType.LengthDelimited)
             {
                 var op = node.ReadString(256);
                 if (ops.Count < 10_000 || ops.ContainsKey(op))

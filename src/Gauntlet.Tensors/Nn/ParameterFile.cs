@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Tensors.Nn;
 
 /// <summary>
 /// Saves and loads named tensors (a module's <see cref="Module.StateDict"/>) in a small,
 /// versioned little-endian format: magic <c>GNTP</c>, version, entry count, then per entry the
-/// UTF-8 name, rank, dimensions and float32 values. Writes go to a temporary file that is renamed
-/// into place, so a failed save never leaves a partial file behind.
+/// UTF-8 name, rank, dimensions and float32 values. Writes go through <see cref="AtomicFile"/>, so a
+/// failed save never leaves a partial file behind.
 /// </summary>
 public static class ParameterFile
 {
@@ -19,46 +20,32 @@ public static class ParameterFile
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> state)
     {
-        var full = Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Environment.ProcessId;
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(state.Count);
+            foreach (var (name, tensor) in state.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                writer.Write(Magic);
-                writer.Write(FormatVersion);
-                writer.Write(state.Count);
-                foreach (var (name, tensor) in state.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                var nameBytes = Encoding.UTF8.GetBytes(name);
+                writer.Write(nameBytes.Length);
+                writer.Write(nameBytes);
+                writer.Write(tensor.Rank);
+                foreach (var d in tensor.Shape.Dims)
                 {
-                    var nameBytes = Encoding.UTF8.GetBytes(name);
-                    writer.Write(nameBytes.Length);
-                    writer.Write(nameBytes);
-                    writer.Write(tensor.Rank);
-                    foreach (var d in tensor.Shape.Dims)
-                    {
-                        writer.Write(d);
-                    }
-
-                    var bytes = new byte[tensor.Size * sizeof(float)];
-                    for (var i = 0; i < tensor.Size; i++)
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.ReadOnlySpan[i]);
-                    }
-
-                    writer.Write(bytes);
+                    writer.Write(d);
                 }
-            }
 
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
+                var bytes = new byte[tensor.Size * sizeof(float)];
+                for (var i = 0; i < tensor.Size; i++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.ReadOnlySpan[i]);
+                }
+
+                writer.Write(bytes);
             }
-        }
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>

@@ -74,4 +74,37 @@ public sealed class ReportJsonSchemaTests
         Assert.Equal(HtmlReport.Render(report), HtmlReport.Render(back));
         Assert.Equal(JUnitReport.Render(report), JUnitReport.Render(back));
     }
+
+    [Fact]
+    public void Severity_IsWrittenAsItsLowerCaseName_AndReadBack()
+    {
+        var report = SampleReports.Small();
+        var json = ReportJson.Serialize(report);
+        var severities = JsonNode.Parse(json)!["findings"]!.AsArray().Select(f => (string?)f!["severity"]).ToList();
+
+        Assert.Equal(report.Findings.Select(f => f.Severity.ToName()), severities);
+        Assert.Contains("\"severity\": \"high\"", json, StringComparison.Ordinal);
+        Assert.Equal(report.Findings.Select(f => f.Severity), ReportJson.Deserialize(json, "t").Findings.Select(f => f.Severity));
+        Assert.Contains("severe", Assert.Throws<InvalidDataException>(() => ReportJson.Deserialize(json.Replace("\"high\"", "\"severe\"", StringComparison.Ordinal), "t")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AuditFinding_ConvertsToACoreFinding_KeepingEveryCommonField()
+    {
+        var finding = SampleReports.Small().Findings.Single(f => f.Id == "GA-MASKING");
+
+        var core = finding.ToFinding("models/net.onnx");
+
+        Assert.Equal("GA-MASKING", core.RuleId);
+        Assert.Equal(finding.Title, core.Title);
+        Assert.Equal(Severity.High, core.Severity);
+        Assert.Equal(finding.Category, core.Category);
+        Assert.Equal(finding.Description, core.Description);
+        Assert.Equal(new FindingLocation("models/net.onnx"), core.Location);
+        Assert.Equal(finding.Evidence, core.Evidence);
+        Assert.Equal(finding.Remediation, core.Remediation);
+        Assert.Equal(finding.OwaspMl, core.OwaspMl);
+        Assert.Equal(finding.MitreAtlas, core.MitreAtlas);
+        Assert.Empty(core.Cwe);
+    }
 }

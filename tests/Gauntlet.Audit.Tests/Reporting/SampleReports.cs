@@ -59,8 +59,8 @@ internal static class SampleReports
         ],
         Findings =
         [
-            Finding("GA-EVASION-WB-LINF", "low", "White-box L∞ evasion at ε = 0.01", firstClass),
-            Finding("GA-MASKING", "high", "Possible gradient masking", firstClass),
+            Finding("GA-EVASION-WB-LINF", Severity.Low, "White-box L∞ evasion at ε = 0.01", firstClass),
+            Finding("GA-MASKING", Severity.High, "Possible gradient masking", firstClass),
         ],
         Examples =
         [
@@ -140,7 +140,7 @@ internal static class SampleReports
         Attack = name, Category = category, Attacked = 9, Broken = 2, RobustAfter = robustAfter, MedianL2 = 0.5, MedianLinf = 0.03, QueriesPerSample = 10, Seconds = seconds,
     };
 
-    private static AuditFinding Finding(string id, string severity, string title, string affected) => new()
+    private static AuditFinding Finding(string id, Severity severity, string title, string affected) => new()
     {
         Id = id,
         Title = title,

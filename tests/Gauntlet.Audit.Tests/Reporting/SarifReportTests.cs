@@ -39,7 +39,8 @@ public sealed class SarifReportTests
         Assert.Equal("8.0", rules["GA-MASKING"].GetProperty("properties").GetProperty("security-severity").GetString());
         Assert.Equal("3.0", rules["GA-EVASION-WB-LINF"].GetProperty("properties").GetProperty("security-severity").GetString());
         Assert.Equal(["security", "machine-learning", "white_box_evasion", "ML01:2023", "AML.T0043.000"], rules["GA-MASKING"].GetProperty("properties").GetProperty("tags").EnumerateArray().Select(t => t.GetString()!));
-        Assert.Equal("Train adversarially.", rules["GA-MASKING"].GetProperty("help").GetProperty("text").GetString());
+        Assert.Equal(AuditRules.GradientMasking.Remediation, rules["GA-MASKING"].GetProperty("help").GetProperty("text").GetString());
+        Assert.Equal(AuditRules.WhiteBoxEvasion.Description, rules["GA-EVASION-WB-LINF"].GetProperty("fullDescription").GetProperty("text").GetString());
 
         var results = run.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("ruleId").GetString()!);
         Assert.Equal("error", results["GA-MASKING"].GetProperty("level").GetString());
@@ -62,13 +63,41 @@ public sealed class SarifReportTests
         Assert.Equal("time budget of 5 s spent during linf ε=0.03", partial.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("partial_reason").GetString());
     }
 
+    [Fact]
+    public void RuleDescriptions_AreTheSameInEveryReport_WhateverTheFindingsSay()
+    {
+        var report = SampleReports.Small();
+        var reworded = report with { Findings = [.. report.Findings.Select(f => f with { Title = f.Title + " (other numbers)", Description = "Other numbers.", Remediation = "Other advice." })] };
+
+        static List<string> Rules(AuditReport r)
+        {
+            using var sarif = JsonDocument.Parse(SarifReport.Render(r));
+            return [.. sarif.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().Select(rule => rule.GetRawText())];
+        }
+
+        Assert.Equal(Rules(report), Rules(reworded));
+    }
+
+    [Fact]
+    public void UnknownFindingIds_FallBackToTheFindingsOwnText()
+    {
+        var report = SampleReports.Small();
+        var renamed = report with { Findings = [.. report.Findings.Select(f => f with { Id = "GA-FUTURE-" + f.Id })] };
+        using var sarif = JsonDocument.Parse(SarifReport.Render(renamed));
+        var rule = sarif.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules")[0];
+        var finding = renamed.Findings.Single(f => f.Id == rule.GetProperty("id").GetString());
+
+        Assert.Equal(finding.Title, rule.GetProperty("shortDescription").GetProperty("text").GetString());
+        Assert.Equal(finding.Remediation, rule.GetProperty("help").GetProperty("text").GetString());
+    }
+
     [Theory]
-    [InlineData("critical", "error")]
-    [InlineData("high", "error")]
-    [InlineData("medium", "warning")]
-    [InlineData("low", "note")]
-    [InlineData("info", "note")]
-    public void Level_MapsSeverity(string severity, string level) => Assert.Equal(level, SarifReport.Level(severity));
+    [InlineData(Severity.Critical, "error")]
+    [InlineData(Severity.High, "error")]
+    [InlineData(Severity.Medium, "warning")]
+    [InlineData(Severity.Low, "note")]
+    [InlineData(Severity.Info, "note")]
+    public void Level_MapsSeverity(Severity severity, string level) => Assert.Equal(level, SarifReport.Level(severity));
 
     [Theory]
     [InlineData("demo", "demo")]

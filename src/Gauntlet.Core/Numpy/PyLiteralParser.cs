@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Gauntlet.Data;
+namespace Gauntlet.Core.Numpy;
 
 /// <summary>A Python tuple literal (kept distinct from a list).</summary>
 internal sealed record PyTuple(List<object?> Items);
