@@ -29,6 +29,7 @@ public static class AttackRegistry
     public static IReadOnlyList<AttackDescriptor> All { get; } =
     [
         Fgsm.Descriptor,
+        RFgsm.Descriptor,
         Bim.Descriptor,
         Pgd.Descriptor,
         MiFgsm.Descriptor,

@@ -11,6 +11,7 @@ public class AttackRegistryTests
     private static readonly Dictionary<string, Type?> Expected = new()
     {
         ["fgsm"] = typeof(Fgsm),
+        ["rfgsm"] = typeof(RFgsm),
         ["bim"] = typeof(Bim),
         ["pgd"] = typeof(Pgd),
         ["mi-fgsm"] = typeof(MiFgsm),
@@ -191,6 +192,6 @@ public class AttackRegistryTests
         static int Best(AttackKind kind) => AttackRegistry.All.Where(d => d.Kind == kind).Min(d => d.CostRank);
         Assert.True(Worst(AttackKind.Noise) < Best(AttackKind.ScoreBased));
         Assert.True(Worst(AttackKind.DecisionBased) < Best(AttackKind.WhiteBox));
-        Assert.Equal(["fgsm", "bim", "pgd", "mi-fgsm", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack"], AttackRegistry.All.Where(d => d.SupportsTraining).Select(d => d.Name));
+        Assert.Equal(["fgsm", "rfgsm", "bim", "pgd", "mi-fgsm", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack"], AttackRegistry.All.Where(d => d.SupportsTraining).Select(d => d.Name));
     }
 }
