@@ -1,0 +1,108 @@
+using System.Xml.Linq;
+
+namespace Gauntlet.Core.Tests.Architecture;
+
+/// <summary>
+/// The layering of docs/architecture.md, enforced: each project under src/ may reference only the
+/// projects its layer sits on (dependencies point down), and the low layers take no packages that
+/// would drag a runtime into everything above them. A new project fails here until it is given a
+/// place in <see cref="Allowed"/> — deciding its layer is part of adding it.
+/// </summary>
+public sealed class LayeringTests
+{
+    // Project → the projects it may reference directly.
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["Gauntlet.Core"] = [],
+        ["Gauntlet.Reporting"] = ["Gauntlet.Core"],
+        ["Gauntlet.Tensors"] = ["Gauntlet.Core"],
+        ["Gauntlet.Scanner"] = ["Gauntlet.Core"],
+        ["Gauntlet.Data"] = ["Gauntlet.Core", "Gauntlet.Tensors"],
+        ["Gauntlet.Onnx"] = ["Gauntlet.Core", "Gauntlet.Tensors"],
+        ["Gauntlet.Models"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data"],
+        ["Gauntlet.Attacks"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
+        ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Audit"],
+    };
+
+    // Packages each project may take; anything else needs a decision recorded here.
+    private static readonly Dictionary<string, string[]> AllowedPackages = new()
+    {
+        ["Gauntlet.Tensors"] = ["System.Numerics.Tensors"],
+        ["Gauntlet.Audit"] = ["YamlDotNet"],
+        ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
+    };
+
+    private static IEnumerable<string> Projects =>
+        Directory.GetDirectories(Path.Combine(RepoPaths.Root, "src")).Select(Path.GetFileName).Where(n => File.Exists(ProjectFile(n!))).Select(n => n!);
+
+    private static string ProjectFile(string name) => Path.Combine(RepoPaths.Root, "src", name, name + ".csproj");
+
+    private static List<string> Items(string project, string kind) =>
+        [.. XDocument.Load(ProjectFile(project)).Descendants(kind).Select(e => (string)e.Attribute("Include")!).Where(i => i is not null)];
+
+    private static List<string> ProjectReferences(string project) =>
+        [.. Items(project, "ProjectReference").Select(p => Path.GetFileNameWithoutExtension(p.Replace('\\', '/')))];
+
+    [Fact]
+    public void EverySourceProjectHasALayer()
+    {
+        var unplaced = Projects.Where(p => !Allowed.ContainsKey(p)).ToList();
+        Assert.True(unplaced.Count == 0, $"give these projects a layer in LayeringTests.Allowed and docs/architecture.md: {string.Join(", ", unplaced)}");
+        Assert.True(Projects.Count() >= 10, "src/ projects were not found");
+    }
+
+    [Fact]
+    public void ProjectsReferenceOnlyTheLayersBelowThem()
+    {
+        var violations = Projects.Where(Allowed.ContainsKey)
+            .SelectMany(p => ProjectReferences(p).Where(r => !Allowed[p].Contains(r)).Select(r => $"{p} → {r}"))
+            .ToList();
+        Assert.True(violations.Count == 0, "references that break the layering: " + string.Join("; ", violations));
+    }
+
+    [Fact]
+    public void TheScannerNeverReachesTheEngine_AndAttacksNeverSeeOnnx()
+    {
+        Assert.DoesNotContain("Gauntlet.Tensors", Closure("Gauntlet.Scanner"));
+        Assert.DoesNotContain("Gauntlet.Onnx", Closure("Gauntlet.Attacks"));
+        Assert.DoesNotContain("Gauntlet.Attacks", Closure("Gauntlet.Models"));
+        Assert.Empty(Closure("Gauntlet.Core"));
+    }
+
+    [Fact]
+    public void PackagesAreOnlyWhereTheyWereDecided()
+    {
+        var violations = Projects
+            .SelectMany(p => Items(p, "PackageReference").Where(k => !(AllowedPackages.TryGetValue(p, out var ok) && ok.Contains(k))).Select(k => $"{p} takes {k}"))
+            .ToList();
+        Assert.True(violations.Count == 0, "packages not decided in LayeringTests.AllowedPackages: " + string.Join("; ", violations));
+    }
+
+    [Fact]
+    public void TheLayeringTestRejectsAnUpwardReference()
+    {
+        // The checker itself: a Tensors → Attacks reference would be reported.
+        Assert.DoesNotContain("Gauntlet.Attacks", Allowed["Gauntlet.Tensors"]);
+        Assert.Contains("Gauntlet.Models", ProjectReferences("Gauntlet.Attacks"));
+    }
+
+    private static HashSet<string> Closure(string project)
+    {
+        var seen = new HashSet<string>();
+        var stack = new Stack<string>(ProjectReferences(project));
+        while (stack.Count > 0)
+        {
+            var next = stack.Pop();
+            if (seen.Add(next))
+            {
+                foreach (var r in ProjectReferences(next))
+                {
+                    stack.Push(r);
+                }
+            }
+        }
+
+        return seen;
+    }
+}
