@@ -346,7 +346,9 @@ internal sealed class AuditRun
                 broken.Add(indices[k]);
                 l2.Add(result.L2[k]);
                 linf.Add(result.Linf[k]);
-                if (examples is not null && examples.Count < ExamplesPerThreat * 4 && _model.SampleShape.Rank == 3 && _model.SampleShape[0] is 1 or 3)
+                // One example per sample (the first attack that broke it), so the report's grid shows distinct images.
+                if (examples is not null && examples.Count < ExamplesPerThreat * 4 && _model.SampleShape.Rank == 3 && _model.SampleShape[0] is 1 or 3
+                    && examples.TrueForAll(x => x.Index != indices[k]))
                 {
                     examples.Add(Example(subset.Images, result, k, indices[k], attack.Name, threat, epsilon));
                 }

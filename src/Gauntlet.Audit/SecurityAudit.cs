@@ -153,6 +153,12 @@ public sealed class SecurityAudit
         }
 
         var scorecard = Scoring.Build(categories, caps);
+        if (context.Stopped is not null)
+        {
+            // A partial score averages only what finished (often the cheap, flattering attacks): no grade.
+            scorecard = scorecard with { Grade = null };
+        }
+
         findings = [.. findings.OrderByDescending(f => f.Severity)];
         var gates = new List<GateResult>();
         var minScore = FailUnder ?? _plan.Thresholds.MinScore;

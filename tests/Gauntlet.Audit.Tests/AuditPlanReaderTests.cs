@@ -72,7 +72,7 @@ public class AuditPlanReaderTests
         var plan = AuditPlanReader.Parse("threats:\n  - norm: linf\n    epsilons: [0.1]\n    attacks: [apgd, bim, hsj, gaussian-noise, autoattack, mi-fgsm]", "plan.yaml");
         Assert.Equal(["gaussian-noise", "hopskipjump", "bim", "mi-fgsm", "apgd-ce", "autoattack"], AttackCatalog.InRunOrder(plan.Threats[0].Attacks));
         Assert.Equal(
-            ["gaussian-noise", "uniform-noise", "square", "hopskipjump", "fgsm", "bim", "pgd", "mi-fgsm", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack"],
+            ["gaussian-noise", "uniform-noise", "square", "hopskipjump", "fgsm", "rfgsm", "bim", "pgd", "mi-fgsm", "apgd-ce", "apgd-dlr", "apgd-t", "autoattack"],
             AttackCatalog.All.Select(a => a.Name));
         Assert.Equal(AttackerCategory.BlackBox, AttackCatalog.CategoryOf("hsj"));
         Assert.False(AttackCatalog.Contains("salt-and-pepper"));

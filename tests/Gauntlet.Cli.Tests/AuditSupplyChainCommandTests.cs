@@ -92,6 +92,23 @@ public sealed class AuditSupplyChainCommandTests : IDisposable
         Assert.Contains("supply_chain", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PartialAudit_PrintsIncompleteWithoutAGrade_AndTheJsonHasNone()
+    {
+        var output = Path.Combine(_work.FullName, "partial");
+
+        // A time budget of a millisecond stops the audit after its first module.
+        var (code, console, _, err) = CliRunner.Run("audit", "--time-budget", "0.001", "--out", output);
+
+        Assert.True(code == 1, err + console);
+        Assert.Contains("Robustness score: incomplete", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("(grade", console, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "security_audit_report.json")));
+        Assert.Equal("partial", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("scorecard").GetProperty("grade").ValueKind);
+        Assert.Contains("incomplete", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+    }
+
     private static string CorpusFile(string name) =>
         Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "tests", "Gauntlet.Scanner.Tests", "Fixtures", "corpus", "malicious"), name, SearchOption.AllDirectories).Single();
 }

@@ -105,8 +105,11 @@ public sealed record Scorecard
     /// <summary>Weighted mean of the assessed categories' scores, 0–100, one decimal.</summary>
     public required double OverallScore { get; init; }
 
-    /// <summary>Letter grade of <see cref="OverallScore"/> (A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else F).</summary>
-    public required string Grade { get; init; }
+    /// <summary>
+    /// Letter grade of <see cref="OverallScore"/> (A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else F); null for a
+    /// partial audit, whose score covers only what finished and so earns no grade.
+    /// </summary>
+    public required string? Grade { get; init; }
 
     /// <summary>Every category, assessed or not.</summary>
     public required IReadOnlyList<CategoryScore> Categories { get; init; }

@@ -50,7 +50,7 @@ public static class HtmlReport
             Lead = [AuditVerdict.Build(report)],
             Sections =
             [
-                new Section { Heading = "Findings", Id = "findings", Blocks = [new FindingList { Findings = ReportText.Ranked(report.Findings).Select(Finding).ToList() }] },
+                new Section { Heading = "Findings", Id = "findings", Blocks = [new FindingList { Findings = ReportText.Ranked(report.Findings).Select(f => Finding(f, report)).ToList() }] },
                 Assessments(report),
                 Threats(report),
                 PerClass(report),
@@ -62,16 +62,18 @@ public static class HtmlReport
         };
     }
 
-    private static ReportFinding Finding(AuditFinding finding) => new()
+    private static TableCell Dash => new("—") { Tone = CellTone.Missing };
+
+    private static ReportFinding Finding(AuditFinding finding, AuditReport report) => new()
     {
         Severity = finding.Severity.ToName(),
         Id = finding.Id,
         Title = finding.Title,
         Description = Inline.WithCodeSpans(finding.Description),
-        Evidence = finding.Evidence.Select(e => new LabeledText(e.Key, ReportText.Number(e.Value, 4))).ToList(),
+        Evidence = finding.Evidence.Select(e => new LabeledText(ReportText.EvidenceName(e.Key), ReportText.EvidenceValue(e.Key, e.Value))).ToList(),
         Facts = finding.AffectedClasses.Count > 0 ? [new LabeledText("Affected classes", string.Join(", ", finding.AffectedClasses))] : [],
         Remediation = Inline.WithCodeSpans(finding.Remediation),
-        Context = [new LabeledText("Category", finding.Category), .. finding.Threat is null ? Array.Empty<LabeledText>() : [new LabeledText("threat", finding.Threat)]],
+        Context = [new LabeledText("Category", report.Scorecard.Categories.FirstOrDefault(c => c.Id == finding.Category)?.Name ?? finding.Category), .. finding.Threat is null ? Array.Empty<LabeledText>() : [new LabeledText("threat", finding.Threat)]],
         References = [new ReferenceIds("OWASP ML", finding.OwaspMl), new ReferenceIds("MITRE ATLAS", finding.MitreAtlas)],
     };
 
@@ -150,7 +152,9 @@ public static class HtmlReport
         Rows = point.Attacks.Select(a => (IReadOnlyList<TableCell>)
         [
             a.Attack, ReportText.CategoryName(a.Category), ReportText.Integer(a.Attacked), ReportText.Integer(a.Broken), ReportText.Percent(a.RobustAfter),
-            ReportText.Number(a.MedianL2, 4), ReportText.Number(a.MedianLinf, 4), ReportText.Number(a.QueriesPerSample, 1), ReportText.Number(a.Seconds, 2),
+            // A median over no successful perturbation is not 0: nothing was broken, so there is none.
+            a.Broken == 0 ? Dash : ReportText.Number(a.MedianL2, 4), a.Broken == 0 ? Dash : ReportText.Number(a.MedianLinf, 4),
+            ReportText.Number(a.QueriesPerSample, 1), ReportText.Number(a.Seconds, 2),
         ]).ToList(),
     };
 
@@ -309,8 +313,31 @@ public static class HtmlReport
                         new("Wall time", ReportText.Number(r.Seconds, 1) + " s"),
                     ],
                 },
+                PlanTable(r.Plan),
                 new FoldableBlock { Summary = "Plan (JSON)", Text = JsonSerializer.Serialize(r.Plan, ReportJson.Options), Language = "json" },
             ],
         };
     }
+
+    // The plan a person reads: settings, then one row per threat; the JSON stays folded below it.
+    private static Block PlanTable(AuditPlan plan) => new KeyValueTable
+    {
+        Caption = "Audit plan",
+        CaptionVisible = true,
+        Rows =
+        [
+            new("Samples", ReportText.Integer(plan.Samples)),
+            new("Seed", ReportText.Integer(plan.Seed)),
+            new("Batch", ReportText.Integer(plan.Batch)),
+            new("Modules", plan.Assessments is { } modules ? string.Join(", ", modules) : "every module that applies"),
+            new("Attack strength", $"PGD {ReportText.Integer(plan.PgdSteps)} steps, APGD {ReportText.Integer(plan.ApgdSteps)} steps ({ReportText.Integer(plan.ApgdTargetClasses)} target classes), "
+                + $"{ReportText.Integer(plan.MaxQueries)} queries per sample, {ReportText.Integer(plan.NoiseTrials)} noise trials"),
+            new("Time budget", plan.TimeBudgetSeconds > 0 ? ReportText.Number(plan.TimeBudgetSeconds, 1) + " s" : "none"),
+            .. plan.Threats.Select(t => new LabeledText(
+                $"Threat {t.Name}",
+                $"{ReportText.NormName(t.Norm)}, ε ∈ {{{string.Join(", ", t.Epsilons.Select(e => ReportText.Epsilon(e)))}}} (reference {ReportText.Epsilon(t.ReferenceEpsilon ?? t.Epsilons[(t.Epsilons.Count - 1) / 2])}): {string.Join(", ", t.Attacks)}")),
+            .. plan.Thresholds.MinScore > 0 ? [new LabeledText("Gate: minimum score", ReportText.Number(plan.Thresholds.MinScore, 1))] : Array.Empty<LabeledText>(),
+            .. plan.Thresholds.MinRobustAccuracy.Select(g => new LabeledText($"Gate: {g.Threat} at ε = {ReportText.Epsilon(g.Epsilon)}", "white-box robust accuracy ≥ " + ReportText.Percent(g.Value))),
+        ],
+    };
 }

@@ -142,7 +142,7 @@ public static class JUnitReport
             Property("tool_version", r.ToolVersion),
             Property("status", report.Status),
             Property("overall_score", ReportText.Number(report.Scorecard.OverallScore, 1)),
-            Property("grade", report.Scorecard.Grade));
+            Property("grade", report.Scorecard.Grade ?? "incomplete"));
     }
 
     private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", Clean(value)));

@@ -42,4 +42,22 @@ internal static class ReportText
         "noise" => "noise",
         _ => category,
     };
+
+    /// <summary>A finding's evidence key as a person reads it: <c>robust_accuracy</c> → "Robust accuracy", <c>epsilon</c> → "ε".</summary>
+    public static string EvidenceName(string key) => key switch
+    {
+        "epsilon" => "ε",
+        _ when key.Length == 0 => key,
+        _ => char.ToUpperInvariant(key[0]) + key[1..].Replace('_', ' '),
+    };
+
+    /// <summary>
+    /// An evidence value formatted for its key: accuracies, retentions and rates (fractions) as
+    /// percentages, counts as integers, anything else as a number.
+    /// </summary>
+    public static string EvidenceValue(string key, double value) =>
+        key.Contains("accuracy", StringComparison.Ordinal) || key.Contains("retention", StringComparison.Ordinal) || key.EndsWith("rate", StringComparison.Ordinal) ? Percent(value)
+        : key is "samples" or "occurrences" || key.EndsWith("_count", StringComparison.Ordinal) ? Integer((int)Math.Min(value, int.MaxValue))
+        : key == "epsilon" ? Epsilon((float)value)
+        : Number(value, 4);
 }

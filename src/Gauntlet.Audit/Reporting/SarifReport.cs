@@ -59,7 +59,7 @@ public static class SarifReport
         }
 
         properties["overall_score"] = SarifWriter.Number(report.Scorecard.OverallScore);
-        properties["grade"] = report.Scorecard.Grade;
+        properties["grade"] = report.Scorecard.Grade ?? "incomplete";
         properties["clean_accuracy"] = SarifWriter.Number(report.CleanAccuracy);
         properties["seed"] = report.Reproducibility.Seed;
         properties["model_sha256"] = report.Reproducibility.ModelSha256;

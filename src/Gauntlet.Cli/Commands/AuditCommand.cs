@@ -146,7 +146,15 @@ internal static class AuditCommand
     {
         var score = report.Scorecard;
         var colour = score.OverallScore >= 75 ? "green" : score.OverallScore >= 40 ? "yellow" : "red";
-        console.MarkupLine($"Robustness score: [bold {colour}]{score.OverallScore.ToString("0.0", CultureInfo.InvariantCulture)}/100[/] (grade {score.Grade}); clean accuracy {report.CleanAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {report.Data.Samples} samples");
+        if (score.Grade is null)
+        {
+            // Partial: the score covers only what finished, so it gets no grade and no colour that reads as a verdict.
+            console.MarkupLine($"Robustness score: [bold]incomplete[/] ({score.OverallScore.ToString("0.0", CultureInfo.InvariantCulture)}/100 over what finished, no grade); clean accuracy {report.CleanAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {report.Data.Samples} samples");
+        }
+        else
+        {
+            console.MarkupLine($"Robustness score: [bold {colour}]{score.OverallScore.ToString("0.0", CultureInfo.InvariantCulture)}/100[/] (grade {score.Grade}); clean accuracy {report.CleanAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {report.Data.Samples} samples");
+        }
         console.MarkupLine($"covers: {Markup.Escape(Scoring.Coverage(score))}");
         if (score.Cap is { } cap)
         {

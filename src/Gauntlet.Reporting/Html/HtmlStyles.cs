@@ -53,7 +53,7 @@ internal static class HtmlStyles
         .finding.sev-critical, .finding.sev-high, .finding.sev-medium, .finding.sev-low, .finding.sev-info { background: #fff; }
         .ids { color: var(--muted); font-size: 13px; }
         .pass { color: var(--good); font-weight: 600; } .fail { color: var(--bad); font-weight: 600; }
-        .chart { margin: 8px 0; max-width: 100%; height: auto; }
+        .chart { margin: 8px 0; width: 100%; max-width: 100%; height: auto; }
         .examples { display: flex; flex-wrap: wrap; gap: 16px; }
         figure.example { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; page-break-inside: avoid; }
         figure.example .imgs { display: flex; gap: 6px; }

@@ -154,6 +154,7 @@ public sealed class AssessmentTests
         var report = new SecurityAudit(subject, data, Tiny).Run(cancellation: cancelled.Token);
 
         Assert.Equal("partial", report.Status);
+        Assert.Null(report.Scorecard.Grade);
         Assert.All(report.Assessments, a => Assert.Equal("not_run", a.Status));
         Assert.Empty(report.Scorecard.Covers);
     }

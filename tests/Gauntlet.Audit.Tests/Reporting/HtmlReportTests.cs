@@ -59,7 +59,8 @@ public sealed partial class HtmlReportTests
         var high = html.IndexOf("<span class=\"badge sev-high\">high</span> <code>GA-MASKING</code>", StringComparison.Ordinal);
         var low = html.IndexOf("<span class=\"badge sev-low\">low</span> <code>GA-EVASION-WB-LINF</code>", StringComparison.Ordinal);
         Assert.True(high > 0 && low > high, $"high at {high}, low at {low}");
-        Assert.Contains("<thead><tr><th scope=\"col\">epsilon</th><th scope=\"col\">robust_accuracy</th></tr></thead>\n<tbody><tr><td class=\"num\">0.01</td><td class=\"num\">0.6</td></tr></tbody>", html, StringComparison.Ordinal);
+        // Evidence reads as a person would: "ε" and "Robust accuracy", fractions as percentages.
+        Assert.Contains("<thead><tr><th scope=\"col\">ε</th><th scope=\"col\">Robust accuracy</th></tr></thead>\n<tbody><tr><td class=\"num\">0.01</td><td class=\"num\">60.0%</td></tr></tbody>", html, StringComparison.Ordinal);
         Assert.Contains("OWASP ML: ML01:2023 · MITRE ATLAS: AML.T0043.000", html, StringComparison.Ordinal);
     }
 
