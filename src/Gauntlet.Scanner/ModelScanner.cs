@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Scanner;
 
@@ -9,50 +10,69 @@ namespace Gauntlet.Scanner;
 /// </summary>
 public static class ModelScanner
 {
-    /// <summary>Scans <paramref name="path"/>, a file or a folder (walked recursively, filtered by the globs in <paramref name="options"/>).</summary>
-    /// <exception cref="FileNotFoundException">The path does not exist.</exception>
+    /// <summary>
+    /// Scans <paramref name="path"/>, a file or a folder (walked recursively, filtered by the globs in
+    /// <paramref name="options"/>). Symbolic links are followed, to files and folders, with loop
+    /// detection; links leaving the folder, link loops, dangling links, devices, FIFOs and sockets
+    /// are reported as findings (see <see cref="FolderWalker"/> and docs/scanner.md). A device, FIFO
+    /// or socket given as <paramref name="path"/> is listed with a <c>scan.not-regular-file</c>
+    /// finding and never opened.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The path does not exist (or is a dangling link or a link loop).</exception>
+    /// <exception cref="FormatException">An include or exclude glob in <paramref name="options"/> is invalid.</exception>
     public static ScanReport Scan(string path, ScanOptions? options = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new ScanOptions();
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var artifacts = new List<ArtifactReport>();
-        if (File.Exists(path))
+        switch (FileKinds.Of(path))
         {
-            artifacts.Add(ScanFile(path, Path.GetFileName(path), options));
+            case FileKind.Regular:
+                return new ScanReport(path, [ScanFile(path, Path.GetFileName(path), options)], started, clock.Elapsed);
+            case FileKind.Special:
+                return new ScanReport(path, [NotRegular(path, Path.GetFileName(path))], started, clock.Elapsed);
+            case FileKind.Directory:
+                var walk = FolderWalker.Walk(path, options);
+                var artifacts = walk.Items.Select(item => item.Problem is null
+                    ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
+                    : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings)).ToList();
+                return new ScanReport(path, artifacts, started, clock.Elapsed) { FilesFilteredOut = walk.FilteredOut, UnmatchedIncludes = walk.UnmatchedIncludes };
+            default:
+                var link = new FileInfo(path).LinkTarget;
+                throw new FileNotFoundException(
+                    link is null ? $"'{path}' is neither a file nor a folder" : $"'{path}' is a symbolic link to '{link}', which does not exist or is a link loop",
+                    path);
         }
-        else if (Directory.Exists(path))
-        {
-            var includes = options.Include.Select(p => new GlobPattern(p)).ToList();
-            var excludes = options.Exclude.Select(p => new GlobPattern(p)).ToList();
-            var enumeration = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.ReparsePoint };
-            var files = Directory.EnumerateFiles(path, "*", enumeration)
-                .Select(f => (Full: f, Relative: Path.GetRelativePath(path, f).Replace('\\', '/')))
-                .Where(f => (includes.Count == 0 || includes.Any(g => g.IsMatch(f.Relative))) && !excludes.Any(g => g.IsMatch(f.Relative)))
-                .OrderBy(f => f.Relative, StringComparer.Ordinal);
-            foreach (var (full, relative) in files)
-            {
-                artifacts.Add(ScanFile(full, relative, options));
-            }
-        }
-        else
-        {
-            throw new FileNotFoundException($"'{path}' is neither a file nor a folder", path);
-        }
-
-        return new ScanReport(path, artifacts, started, clock.Elapsed);
     }
 
-    /// <summary>Scans one file. Files that cannot be read or parsed are reported, not thrown.</summary>
+    /// <summary>
+    /// Scans one file. Files that cannot be read or parsed are reported, not thrown. A device, FIFO
+    /// or socket is never opened (<c>scan.not-regular-file</c>); a file over
+    /// <see cref="ScanOptions.MaxFileBytes"/> is listed as not analysed without being read.
+    /// </summary>
     public static ArtifactReport ScanFile(string path, string relativePath, ScanOptions? options = null)
     {
         options ??= new ScanOptions();
         long size = 0;
         string? hash = null;
+        if (FileKinds.Of(path) == FileKind.Special)
+        {
+            // Opening a FIFO blocks until a writer comes; reading /dev/zero never ends.
+            return NotRegular(path, relativePath);
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
             size = stream.Length;
+            if (size > options.MaxFileBytes)
+            {
+                var message = $"{size:N0} bytes, over the {options.MaxFileBytes:N0}-byte file limit (--max-file-gb, ScanOptions.MaxFileBytes); not read";
+                return new ArtifactReport(path, relativePath, ArtifactFormat.Unknown, size, null, analysed: false, message,
+                    [new Finding("scan.not-analysed", Severity.Medium, message, relativePath)]);
+            }
+
             var context = new ScanContext(options, Path.GetDirectoryName(Path.GetFullPath(path)));
             var format = Run(stream, relativePath, context, out var error);
             if (options.ComputeHashes)
@@ -102,6 +122,25 @@ public static class ModelScanner
             context.Add("scan.not-analysed", Severity.Medium, $"malformed: {ex.Message}", name);
             return ArtifactFormat.Unknown;
         }
+    }
+
+    private static ArtifactReport NotRegular(string path, string relativePath)
+    {
+        const string message = "not a regular file (a device, FIFO or socket); never opened, not analysed";
+        return new ArtifactReport(path, relativePath, ArtifactFormat.Unknown, 0, null, analysed: false, message,
+            [new Finding("scan.not-regular-file", Severity.Medium, message, relativePath)]);
+    }
+
+    /// <summary>Adds the walk's findings about how a file was reached (a link leaving the folder) to what its content showed.</summary>
+    private static ArtifactReport WithFindings(ArtifactReport report, IReadOnlyList<Finding> extra)
+    {
+        if (extra.Count == 0)
+        {
+            return report;
+        }
+
+        var findings = report.Findings.Concat(extra).OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ToList();
+        return new ArtifactReport(report.Path, report.RelativePath, report.Format, report.SizeBytes, report.Sha256, report.Analysed, report.Error, findings);
     }
 
     private static ArtifactReport Build(string path, string relativePath, ArtifactFormat format, long size, string? hash, ScanContext context, string? error)

@@ -27,6 +27,27 @@ public sealed record ScanOptions
     /// <summary>Most memo entries (and the largest memo index) before resource exhaustion is reported.</summary>
     public int MaxPickleMemo { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// Largest top-level file the scanner opens, in bytes (default 64 GiB, above the biggest
+    /// single-file checkpoints in use). A bigger file is listed as not analysed (medium) without
+    /// being read or hashed, so one planted file cannot make a CI scan run for hours.
+    /// </summary>
+    public long MaxFileBytes { get; init; } = 64L << 30;
+
+    /// <summary>
+    /// How many folders deep a folder scan descends below the scanned folder (default 32). Deeper
+    /// folders are listed as not analysed (medium). Bounds the walk where loop detection cannot
+    /// (bind mounts, or a file system that does not report link targets).
+    /// </summary>
+    public int MaxFolderDepth { get; init; } = 32;
+
+    /// <summary>
+    /// Most entries (files, links, special files) a folder scan lists (default 100,000); past it the
+    /// walk stops and the rest is reported as not analysed (medium). Bounds a link that leads to
+    /// <c>/</c> or to a huge shared cache.
+    /// </summary>
+    public int MaxFiles { get; init; } = 100_000;
+
     /// <summary>Glob patterns a file must match (relative to the scanned folder); empty means all files.</summary>
     public IReadOnlyList<string> Include { get; init; } = [];
 

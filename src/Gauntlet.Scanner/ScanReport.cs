@@ -18,6 +18,12 @@ public sealed class ScanReport
     /// <summary>One entry per file, in path order.</summary>
     public IReadOnlyList<ArtifactReport> Artifacts { get; }
 
+    /// <summary>Entries of a scanned folder that the include/exclude globs left out (0 for a single file).</summary>
+    public int FilesFilteredOut { get; init; }
+
+    /// <summary>The include globs that matched no entry of the scanned folder, as given.</summary>
+    public IReadOnlyList<string> UnmatchedIncludes { get; init; } = [];
+
     /// <summary>When the scan started.</summary>
     public DateTimeOffset StartedAt { get; }
 

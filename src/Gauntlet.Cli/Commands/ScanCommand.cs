@@ -20,16 +20,17 @@ internal static class ScanCommand
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output; the table is still printed." };
         var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when any finding is at or above this severity: info, low, medium, high or critical.", DefaultValueFactory = _ => "medium" };
-        var include = new Option<string[]>("--include") { Description = "Glob of files to scan inside a folder (repeatable), e.g. '**/*.pt'. Default: every file.", AllowMultipleArgumentsPerToken = true };
+        var include = new Option<string[]>("--include") { Description = "Glob of files to scan inside a folder (repeatable), e.g. '**/*.{pt,pkl}'. Default: every file. An invalid glob, or globs that leave no file to scan in a folder that has files, is an error (exit 2).", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip inside a folder (repeatable), e.g. '**/.git/**'.", AllowMultipleArgumentsPerToken = true };
         var maxDepth = new Option<int>("--max-depth") { Description = "How many archives deep to descend (zip in tar in gzip ...).", DefaultValueFactory = _ => 6 };
         var maxEntryMb = new Option<int>("--max-entry-mb") { Description = "Largest archive entry to expand, in MiB; bigger entries are reported as possible bombs.", DefaultValueFactory = _ => 1024 };
+        var maxFileGb = new Option<int>("--max-file-gb") { Description = "Largest file to read, in GiB; bigger files are listed as not analysed (medium) without being read.", DefaultValueFactory = _ => 64 };
         var showInfo = new Option<bool>("--show-info") { Description = "Also list informational findings (allowlisted callables, unanalysed entries) in the table." };
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the SHA-256 of each file (the ML-BOM then carries no hashes)." };
 
         var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded (never loads or executes them).")
         {
-            path, format, output, failOn, include, exclude, maxDepth, maxEntryMb, showInfo, noHash,
+            path, format, output, failOn, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash,
         };
         command.SetAction(parse =>
         {
@@ -39,21 +40,26 @@ internal static class ScanCommand
                 throw new UserInputException($"--max-depth must be >= 0 and --max-entry-mb >= 1 (got {parse.GetValue(maxDepth)}, {parse.GetValue(maxEntryMb)}).");
             }
 
-            var target = parse.GetValue(path)!;
-            if (!File.Exists(target) && !Directory.Exists(target))
+            if (parse.GetValue(maxFileGb) < 1)
             {
-                throw new FileNotFoundException($"'{target}' is neither a file nor a folder.", target);
+                throw new UserInputException($"--max-file-gb must be >= 1 (got {parse.GetValue(maxFileGb)}).");
             }
 
+            var target = parse.GetValue(path)!;
+            CheckTarget(target);
+            var includes = CheckGlobs("--include", parse.GetValue(include));
+            var excludes = CheckGlobs("--exclude", parse.GetValue(exclude));
             var options = new ScanOptions
             {
                 MaxArchiveDepth = parse.GetValue(maxDepth),
                 MaxEntryBytes = (long)parse.GetValue(maxEntryMb) << 20,
-                Include = parse.GetValue(include) ?? [],
-                Exclude = parse.GetValue(exclude) ?? [],
+                MaxFileBytes = (long)parse.GetValue(maxFileGb) << 30,
+                Include = includes,
+                Exclude = excludes,
                 ComputeHashes = !parse.GetValue(noHash),
             };
             var report = ModelScanner.Scan(target, options);
+            CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
 
             var chosen = parse.GetValue(format)!;
             var outputPath = parse.GetValue(output);
@@ -86,6 +92,63 @@ internal static class ScanCommand
         });
         return command;
     }
+
+    /// <summary>What was asked to be scanned must be a file or a folder: a device or FIFO would be an error to "scan" (exit 2), never opened.</summary>
+    private static void CheckTarget(string target)
+    {
+        switch (FileKinds.Of(target))
+        {
+            case FileKind.Missing:
+                var link = new FileInfo(target).LinkTarget;
+                throw new FileNotFoundException(
+                    link is null ? $"{Quote(target)} is neither a file nor a folder." : $"{Quote(target)} is a symbolic link to {Quote(link)}, which does not exist or is a link loop.",
+                    target);
+            case FileKind.Special:
+                throw new UserInputException($"{Quote(target)} is a device, FIFO or socket, not a model file or folder; it was not opened.");
+        }
+    }
+
+    /// <summary>Compiles every glob now, so a typo is a one-line error naming the pattern rather than a scan that matches nothing.</summary>
+    private static string[] CheckGlobs(string option, string[]? patterns)
+    {
+        foreach (var pattern in patterns ?? [])
+        {
+            try
+            {
+                _ = new GlobPattern(pattern);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                var reason = ex is FormatException ? ex.Message.Replace($"'{pattern}'", Quote(pattern), StringComparison.Ordinal) : $"invalid glob {Quote(pattern)}: empty";
+                throw new UserInputException($"{option}: {reason}");
+            }
+        }
+
+        return patterns ?? [];
+    }
+
+    /// <summary>
+    /// A gate that passes because the globs filtered everything out is a silent false negative:
+    /// warn about each include that matched nothing, and refuse (exit 2) when nothing was scanned
+    /// although the folder had files.
+    /// </summary>
+    private static void CheckSomethingScanned(ScanReport report, string[] includes, string[] excludes, TextWriter error)
+    {
+        if (report.Artifacts.Count == 0 && report.FilesFilteredOut > 0)
+        {
+            var filters = string.Join(' ', includes.Select(p => $"--include {Quote(p)}").Concat(excludes.Select(p => $"--exclude {Quote(p)}")));
+            throw new UserInputException($"no file matched {filters}: {report.FilesFilteredOut} file(s) in {Quote(report.Root)} were filtered out and nothing was scanned.");
+        }
+
+        foreach (var pattern in report.UnmatchedIncludes)
+        {
+            error.WriteLine($"warning: --include {Quote(pattern)} matched no file");
+        }
+    }
+
+    /// <summary>The text in single quotes with control characters escaped, so a message stays on one line.</summary>
+    private static string Quote(string text) =>
+        "'" + string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString())) + "'";
 
     private static Severity ParseSeverity(string text)
     {

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Gauntlet.Core.IO;
 
-/// <summary>What a path names, as far as writing to it is concerned.</summary>
-internal enum FileKind
+/// <summary>What a path names, as far as reading or writing it is concerned.</summary>
+public enum FileKind
 {
     /// <summary>Nothing exists there.</summary>
     Missing,
@@ -14,7 +14,7 @@ internal enum FileKind
     /// <summary>A folder.</summary>
     Directory,
 
-    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced.</summary>
+    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced, and never read by a scanner (a read may block forever or never end).</summary>
     Special,
 }
 
@@ -23,9 +23,10 @@ internal enum FileKind
 /// (<see cref="File.GetUnixFileMode(string)"/>), not the file type, so on Linux this asks the
 /// kernel with <c>statx(2)</c>, whose buffer layout is the same on every architecture (unlike
 /// <c>struct stat</c>). Elsewhere, or where <c>statx</c> is unavailable, only folders and files are
-/// told apart, and anything under <c>/dev/</c> counts as special.
+/// told apart, and anything under <c>/dev/</c> counts as special. Used by <see cref="AtomicFile"/>
+/// before writing and by the model scanner before opening a file for reading.
 /// </summary>
-internal static partial class FileKinds
+public static partial class FileKinds
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
@@ -37,7 +38,9 @@ internal static partial class FileKinds
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
 
-    /// <summary>The kind of <paramref name="path"/>, following symbolic links.</summary>
+    /// <summary>The kind of <paramref name="path"/>, following symbolic links (a dangling link or a link loop is <see cref="FileKind.Missing"/>).</summary>
+    /// <param name="path">The path to look at; it is never opened.</param>
+    /// <returns>What the path names.</returns>
     public static FileKind Of(string path)
     {
         if (OperatingSystem.IsLinux() && TryStatx(path, out var kind))
