@@ -1,8 +1,6 @@
-using System.IO.Compression;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Gauntlet.Data;
-using Gauntlet.Data.Tests;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -22,9 +20,17 @@ public partial class ReadmeExamplesTests
         var previous = Environment.CurrentDirectory;
         try
         {
-            // The files the example names: the demo model, and 12 demo images as an .npz.
-            File.WriteAllBytes(Path.Combine(work.FullName, "model.onnx"), DemoModel.OnnxBytes());
-            WriteDemoNpz(Path.Combine(work.FullName, "test.npz"), 12);
+            // The files the example names: what the repository ships under examples/, and
+            // mlp.onnx, which the README's `gauntlet train` writes; the embedded demo model
+            // stands in for it (this project does not run the CLI).
+            var examples = Path.Combine(RepoPaths.Root, "examples");
+            Directory.CreateDirectory(Path.Combine(work.FullName, "examples"));
+            foreach (var file in Directory.GetFiles(examples))
+            {
+                File.Copy(file, Path.Combine(work.FullName, "examples", Path.GetFileName(file)));
+            }
+
+            File.WriteAllBytes(Path.Combine(work.FullName, "mlp.onnx"), DemoModel.OnnxBytes());
             Environment.CurrentDirectory = work.FullName;
             for (var b = 0; b < blocks.Count; b++)
             {
@@ -74,22 +80,6 @@ public partial class ReadmeExamplesTests
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
         Assert.True(emitted.Success, "README block does not compile:\n" + string.Join("\n", errors) + "\n---\n" + code);
         return Assembly.Load(image.ToArray()).EntryPoint!;
-    }
-
-    private static void WriteDemoNpz(string path, int count)
-    {
-        var demo = FashionMnist.LoadEmbeddedDemo().Take(count);
-        var pixels = demo.Images.ToArray().Select(v => (byte)Math.Round(v * 255)).ToArray();
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        foreach (var (member, bytes) in new[]
-        {
-            ("x.npy", TestFiles.Npy("|u1", [count, 28, 28], pixels)),
-            ("y.npy", TestFiles.Npy("<i8", [count], TestFiles.Int64Le([.. demo.Labels.Select(l => (long)l)]))),
-        })
-        {
-            using var stream = zip.CreateEntry(member).Open();
-            stream.Write(bytes);
-        }
     }
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
