@@ -29,7 +29,10 @@ internal static partial class FileKinds
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
+    private const uint StatxIno = 0x100;
     private const int ModeOffset = 28; // struct statx: u32 mask, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid, u16 mode
+    private const int InodeOffset = 32; // then u16 spare, u64 ino
+    private const int DeviceOffset = 136; // after size, blocks, attributes_mask, four timestamps and rdev: u32 dev_major, u32 dev_minor
     private const int StatxSize = 256;
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;
@@ -56,6 +59,35 @@ internal static partial class FileKinds
         }
 
         return !OperatingSystem.IsWindows() && path.StartsWith("/dev/", StringComparison.Ordinal) ? FileKind.Special : FileKind.Regular;
+    }
+
+    /// <summary>
+    /// The device and inode of <paramref name="path"/> (following links), which name one file however
+    /// it is reached: through a hard link, a bind mount or a differently spelled path. Null where the
+    /// path is missing or the platform cannot tell (then callers compare resolved paths only).
+    /// </summary>
+    public static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        var device = ((ulong)*(uint*)(buffer + DeviceOffset) << 32) | *(uint*)(buffer + DeviceOffset + 4);
+        return (device, *(ulong*)(buffer + InodeOffset));
     }
 
     private static unsafe bool TryStatx(string path, out FileKind kind)
