@@ -37,6 +37,9 @@ internal static partial class FileKinds
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;
     private const int DirectoryType = 0x4000;
+    private const int CharacterType = 0x2000;
+    private const int BlockType = 0x6000;
+    private const int RdevOffset = 128; // u32 rdev_major, u32 rdev_minor
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
 
@@ -88,6 +91,36 @@ internal static partial class FileKinds
 
         var device = ((ulong)*(uint*)(buffer + DeviceOffset) << 32) | *(uint*)(buffer + DeviceOffset + 4);
         return (device, *(ulong*)(buffer + InodeOffset));
+    }
+
+    /// <summary>
+    /// For a device node (following links): whether it is a block device and its major and minor
+    /// numbers; null for anything else or where the platform cannot tell.
+    /// </summary>
+    public static unsafe (bool Block, uint Major, uint Minor)? DeviceNumbers(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        var type = *(ushort*)(buffer + ModeOffset) & TypeMask;
+        return type is CharacterType or BlockType
+            ? (type == BlockType, *(uint*)(buffer + RdevOffset), *(uint*)(buffer + RdevOffset + 4))
+            : null;
     }
 
     private static unsafe bool TryStatx(string path, out FileKind kind)

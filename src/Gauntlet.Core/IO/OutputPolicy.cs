@@ -103,10 +103,15 @@ public sealed class OutputPolicy
             throw Refuse(option, path, "is a device or FIFO, but this option also writes files beside it; give a regular file path");
         }
 
+        if (kind == FileKind.Special)
+        {
+            RequireHarmlessDevice(option, path, full);
+        }
+
         var resolved = RealPath.Of(full);
         if (kind != FileKind.Special)
         {
-            RequireWritableFolder(option, path, Path.GetDirectoryName(resolved)!);
+            RequireWritableFolder(option, path, Path.GetDirectoryName(resolved)!, Path.GetDirectoryName(path));
         }
 
         RequireNotAnInput(option, path, resolved, kind == FileKind.Missing ? null : FileKinds.Identity(full));
@@ -145,10 +150,10 @@ public sealed class OutputPolicy
             case FileKind.Regular or FileKind.Special:
                 throw Refuse(option, path, "is a file; expected a folder");
             case FileKind.Missing:
-                RequireWritableFolder(option, path, Path.GetDirectoryName(resolved)!);
+                RequireWritableFolder(option, path, Path.GetDirectoryName(resolved)!, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)));
                 break;
             default:
-                RequireWritableFolder(option, path, resolved);
+                RequireWritableFolder(option, path, resolved, path);
                 foreach (var name in fileNames)
                 {
                     if (FileKinds.Of(Path.Combine(resolved, name)) == FileKind.Directory)
@@ -179,19 +184,53 @@ public sealed class OutputPolicy
         return new OutputTarget(option, path, OutputKind.Folder);
     }
 
+    // Memory-device numbers of Linux (drivers/char/mem.c): /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4
+    // reach physical memory and I/O ports; /dev/full 1:7 refuses every write with ENOSPC.
+    private const uint MemoryMajor = 1;
+    private const uint FullMinor = 7;
+    private static readonly uint[] RawMemoryMinors = [1, 2, 4];
+
+    // A report written "through" a disk or /dev/mem would destroy it (root may write either), so only
+    // sinks are accepted: FIFOs, sockets, terminals, /dev/null and the like. /dev/full is refused here,
+    // before the run, because it is known to fail every write.
+    private static void RequireHarmlessDevice(string option, string path, string full)
+    {
+        if (FileKinds.DeviceNumbers(full) is not { } device)
+        {
+            return;
+        }
+
+        if (device.Block)
+        {
+            throw Refuse(option, path, "is a block device (a disk); refusing to write over it");
+        }
+
+        if (device.Major == MemoryMajor && RawMemoryMinors.Contains(device.Minor))
+        {
+            throw Refuse(option, path, "is a memory device; refusing to write to it");
+        }
+
+        if (device.Major == MemoryMajor && device.Minor == FullMinor)
+        {
+            throw Refuse(option, path, "cannot write: No space left on device (the device is always full)");
+        }
+    }
+
     private static OutputPathException Refuse(string option, string path, string why) => new($"{option} {path}: {why}.");
 
     // Writes land in the folder as a new file (a temporary renamed into place), so the folder, not
     // the old file, must accept writes. Creating a file is the only honest test: root passes every
     // permission check, yet a read-only mount (EROFS) or /proc still refuses.
-    private static void RequireWritableFolder(string option, string path, string folder)
+    // Messages name the folder as the user wrote it (/proc/self, not /proc/4242) when the path has one.
+    private static void RequireWritableFolder(string option, string path, string folder, string? shown)
     {
+        var name = string.IsNullOrEmpty(shown) ? folder : shown;
         switch (FileKinds.Of(folder))
         {
             case FileKind.Missing:
-                throw Refuse(option, path, $"the folder {folder} does not exist");
+                throw Refuse(option, path, $"the folder {name} does not exist");
             case FileKind.Regular or FileKind.Special:
-                throw Refuse(option, path, $"{folder} is not a folder");
+                throw Refuse(option, path, $"{name} is not a folder");
         }
 
         var probe = Path.Combine(folder, ".gauntlet-probe-" + Guid.NewGuid().ToString("N")[..12]);
@@ -201,7 +240,29 @@ public sealed class OutputPolicy
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new OutputPathException($"{option} {path}: cannot write in {folder}: {OutputWriteException.ReasonOf(ex)}.", ex);
+            throw new OutputPathException($"{option} {path}: cannot write in {name}: {OutputWriteException.ReasonOf(ex)}.", ex);
+        }
+
+        // A full disk still lets a probe create an empty file (an inode, no block), so ask for the free
+        // space too: any non-empty file needs at least one block. A disk that fills up during the run
+        // is caught at write time instead, and nothing is left of the run's files.
+        if (FreeBytes(folder) is < MinimumFreeBytes)
+        {
+            throw Refuse(option, path, $"the disk holding {name} is full (No space left on device)");
+        }
+    }
+
+    private const long MinimumFreeBytes = 4096;
+
+    private static long? FreeBytes(string folder)
+    {
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null; // unknown: the write itself will tell
         }
     }
 
