@@ -105,13 +105,16 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
-    public void Train_OutIntoMissingFolder_CreatesIt()
+    public void Train_OutIntoMissingFolder_IsRefusedBeforeTraining()
     {
+        // Output paths are checked before any work (docs/limits.md, "Output files"): a typo in the
+        // folder costs nothing and creates nothing.
         var outPath = Path.Combine(_dir, "new", "nested", "model.onnx");
-        var (code, _, _, error) = Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "1", "--limit", "64", "--out", outPath);
-        Assert.True(code == 0, error);
-        Assert.True(File.Exists(outPath));
-        Assert.True(File.Exists(Path.ChangeExtension(outPath, ".train.json")));
+        var (code, console, _, error) = Run("train", "--arch", "mlp", "--data", "demo", "--epochs", "1", "--limit", "64", "--out", outPath);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out {outPath}: the folder {Path.GetDirectoryName(outPath)} does not exist.", error.Trim());
+        Assert.DoesNotContain("epoch", console, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "new")));
     }
 
     [Fact]

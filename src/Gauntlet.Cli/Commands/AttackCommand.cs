@@ -31,11 +31,11 @@ internal static class AttackCommand
         var limit = new Option<int?>("--limit") { Description = "Attack only the first N images.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
-        var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON." };
+        var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON; '-' writes it to standard output and the summary to standard error." };
         var maxQueries = new Option<int?>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump; default 1000); trials for the noise baselines are --steps." };
         var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
-        var saveExamples = new Option<string?>("--save-examples") { Description = "Write PNGs of the first --examples attacked images (clean, adversarial, amplified perturbation) and an index.json to this folder." };
+        var saveExamples = new Option<string?>("--save-examples") { Description = "Write PNGs of the first --examples attacked images (clean, adversarial, amplified perturbation) and an index.json to this folder (created if missing; its parent must exist). All files appear together or none do." };
         var examples = new Option<int>("--examples") { Description = "How many images --save-examples writes.", DefaultValueFactory = _ => 16 };
         var patchSize = new Option<float>("--patch-size") { Description = "patch: the patch's area as a fraction of the image (side = round(√(F·H·W))).", DefaultValueFactory = _ => 0.1f };
         var patchTarget = new Option<int?>("--patch-target") { Description = "patch: train a targeted patch towards this class (default: untargeted)." };
@@ -64,6 +64,12 @@ internal static class AttackCommand
                 throw new UserInputException($"--examples must be positive (got {parse.GetValue(examples)}).");
             }
 
+            // Outputs are checked before anything is loaded or attacked: a bad path costs nothing.
+            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
+            outputs.Folder("--save-examples", parse.GetValue(saveExamples), [IndexFile, PatchFile], IsExampleFile);
+            outputs.File("--json", parse.GetValue(json));
+            var ui = outputs.ConsoleFor(console);
+
             var descriptor = AttackRegistry.Find(parse.GetValue(attack)!);
             var normText = parse.GetValue(norm);
             if (descriptor == AdversarialPatch.Descriptor)
@@ -75,7 +81,7 @@ internal static class AttackCommand
                     throw new UserInputException($"--steps and --step-size must be positive (got {epochs}, {patchStep}).");
                 }
 
-                return RunPatch(console, parse, model, new PatchArguments(
+                return RunPatch(ui, outputs, parse, model, new PatchArguments(
                     parse.GetValue(data)!, parse.GetValue(labels), parse.GetValue(limit), parse.GetValue(patchSize), parse.GetValue(patchTarget),
                     epochs, patchStep, batchSize, parse.GetValue(seed), parse.GetValue(targeted), normText,
                     parse.GetValue(json), parse.GetValue(saveExamples), parse.GetValue(examples)));
@@ -145,7 +151,7 @@ internal static class AttackCommand
             var results = new List<(AttackResult Result, int[] Labels)>();
             var clock = Stopwatch.StartNew();
             var batchIndex = 0;
-            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+            ui.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
             {
                 var task = ctx.AddTask($"{evasion.Name} on {set.Count} images", maxValue: set.Count);
                 foreach (var (x, y) in set.Batches(batchSize))
@@ -169,16 +175,15 @@ internal static class AttackCommand
             table.AddRow("queries", summary.Queries.ToString(CultureInfo.InvariantCulture));
             table.AddRow("queries per sample (mean / max)", $"{summary.MeanSampleQueries.ToString("F1", CultureInfo.InvariantCulture)} / {summary.MaxSampleQueries.ToString(CultureInfo.InvariantCulture)}");
             table.AddRow("seconds", summary.Seconds.ToString("F1", CultureInfo.InvariantCulture));
-            console.Write(table);
+            ui.Write(table);
             if (examplesFolder is not null)
             {
-                SaveExamples(examplesFolder, parse.GetValue(examples), evasion.Name, results, set.Images, range);
-                console.MarkupLine($"wrote examples to [green]{Markup.Escape(examplesFolder)}[/]");
+                SaveExamples(outputs, examplesFolder, parse.GetValue(examples), evasion.Name, results, set.Images, range);
             }
 
             if (parse.GetValue(json) is { } path)
             {
-                JsonFile.Write(path, new
+                outputs.WriteJson("--json", new
                 {
                     schema_version = 1,
                     tool_version = CliApp.Version,
@@ -209,9 +214,9 @@ internal static class AttackCommand
                     seconds = summary.Seconds,
                     samples = PerSample(results),
                 });
-                console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
             }
 
+            Commit(ui, outputs, examplesFolder, parse.GetValue(json));
             return CliApp.ExitOk;
         });
         return command;
@@ -254,7 +259,7 @@ internal static class AttackCommand
         string? Json, string? Examples, int ExampleCount);
 
     // The patch is trained on the first half of the images and scored on the second, with fresh placements.
-    private static int RunPatch(IAnsiConsole console, ParseResult parse, ModelArguments model, PatchArguments a)
+    private static int RunPatch(IAnsiConsole console, CommandOutputs outputs, ParseResult parse, ModelArguments model, PatchArguments a)
     {
         if (a.Targeted)
         {
@@ -327,10 +332,9 @@ internal static class AttackCommand
         console.Write(table);
         if (a.Examples is { } folder)
         {
-            Directory.CreateDirectory(folder);
             var range = classifier.InputRange;
             var patchShown = Ops.Map(patch, v => (v - range.Min) / (range.Max - range.Min));
-            PngWriter.Write(Path.Combine(folder, "patch.png"), patchShown);
+            WritePng(outputs, Path.Combine(folder, PatchFile), patchShown);
             var per = heldOut.Images.Size / heldOut.Count;
             var sampleShape = heldOut.Images.Shape.Dims[1..].ToArray();
             var cleanProbabilities = Ops.Softmax(cleanLogits, 1);
@@ -340,7 +344,7 @@ internal static class AttackCommand
             {
                 var original = Tensor.FromArray(heldOut.Images.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
                 var withPatch = Tensor.FromArray(patched.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
-                var entry = WriteTriple(folder, (trainCount + i).ToString("D4", CultureInfo.InvariantCulture), original, withPatch, range);
+                var entry = WriteTriple(outputs, folder, (trainCount + i).ToString("D4", CultureInfo.InvariantCulture), original, withPatch, range);
                 entries.Add(new
                 {
                     index = trainCount + i,
@@ -356,13 +360,12 @@ internal static class AttackCommand
                 });
             }
 
-            JsonFile.Write(Path.Combine(folder, "index.json"), new { schema_version = 1, attack = "patch", patch = "patch.png", examples = entries });
-            console.MarkupLine($"wrote examples to [green]{Markup.Escape(folder)}[/]");
+            outputs.WriteJsonFile(Path.Combine(folder, IndexFile), new { schema_version = 1, attack = "patch", patch = PatchFile, examples = entries });
         }
 
-        if (a.Json is { } path)
+        if (a.Json is not null)
         {
-            JsonFile.Write(path, new
+            outputs.WriteJson("--json", new
             {
                 schema_version = 1,
                 tool_version = CliApp.Version,
@@ -391,9 +394,9 @@ internal static class AttackCommand
                 queries,
                 seconds,
             });
-            console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
         }
 
+        Commit(console, outputs, a.Examples, a.Json);
         return CliApp.ExitOk;
     }
 
@@ -468,9 +471,8 @@ internal static class AttackCommand
 
     // Writes NNNN_clean.png, NNNN_adversarial.png and NNNN_perturbation.png (0.5 + δ scaled so the
     // largest |δ| reaches 0 or 1) for the first images, then index.json describing them.
-    private static void SaveExamples(string folder, int count, string attackName, List<(AttackResult Result, int[] Labels)> results, Tensor images, InputRange range)
+    private static void SaveExamples(CommandOutputs outputs, string folder, int count, string attackName, List<(AttackResult Result, int[] Labels)> results, Tensor images, InputRange range)
     {
-        Directory.CreateDirectory(folder);
         var entries = new List<object>();
         var index = 0;
         foreach (var (r, y) in results)
@@ -481,7 +483,7 @@ internal static class AttackCommand
                 var sampleShape = r.Adversarial.Shape.Dims[1..].ToArray();
                 var adversarial = Tensor.FromArray(r.Adversarial.ReadOnlySpan.Slice(i * per, per).ToArray(), sampleShape);
                 var original = Tensor.FromArray(images.ReadOnlySpan.Slice(index * per, per).ToArray(), sampleShape);
-                var entry = WriteTriple(folder, index.ToString("D4", CultureInfo.InvariantCulture), original, adversarial, range);
+                var entry = WriteTriple(outputs, folder, index.ToString("D4", CultureInfo.InvariantCulture), original, adversarial, range);
                 entries.Add(new
                 {
                     index,
@@ -503,17 +505,45 @@ internal static class AttackCommand
             }
         }
 
-        JsonFile.Write(Path.Combine(folder, "index.json"), new { schema_version = 1, attack = attackName, examples = entries });
+        outputs.WriteJsonFile(Path.Combine(folder, IndexFile), new { schema_version = 1, attack = attackName, examples = entries });
     }
 
     // Images are shown over the input domain: min → black, max → white.
-    private static (string Clean, string Adversarial, string Perturbation, float Scale) WriteTriple(string folder, string stem, Tensor clean, Tensor adversarial, InputRange range)
+    private static (string Clean, string Adversarial, string Perturbation, float Scale) WriteTriple(CommandOutputs outputs, string folder, string stem, Tensor clean, Tensor adversarial, InputRange range)
     {
         var view = PerturbationView.Of(clean, adversarial, range);
         var names = ($"{stem}_clean.png", $"{stem}_adversarial.png", $"{stem}_perturbation.png");
-        PngWriter.Write(Path.Combine(folder, names.Item1), view.Clean);
-        PngWriter.Write(Path.Combine(folder, names.Item2), view.Adversarial);
-        PngWriter.Write(Path.Combine(folder, names.Item3), view.Perturbation);
+        WritePng(outputs, Path.Combine(folder, names.Item1), view.Clean);
+        WritePng(outputs, Path.Combine(folder, names.Item2), view.Adversarial);
+        WritePng(outputs, Path.Combine(folder, names.Item3), view.Perturbation);
         return (names.Item1, names.Item2, names.Item3, view.Scale);
+    }
+
+    private const string IndexFile = "index.json";
+    private const string PatchFile = "patch.png";
+
+    // What --save-examples may write: index.json, patch.png and NNNN_{clean,adversarial,perturbation}.png.
+    private static bool IsExampleFile(string name) =>
+        name is IndexFile or PatchFile || System.Text.RegularExpressions.Regex.IsMatch(name, @"^[0-9]{4,}_(clean|adversarial|perturbation)\.png$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static void WritePng(CommandOutputs outputs, string path, Tensor image)
+    {
+        var bytes = PngWriter.Encode(image);
+        outputs.Write(path, stream => stream.Write(bytes));
+    }
+
+    // Every file of the run (PNGs, index.json, --json) appears together, or none does.
+    private static void Commit(IAnsiConsole console, CommandOutputs outputs, string? examples, string? json)
+    {
+        outputs.Commit();
+        if (examples is not null)
+        {
+            console.MarkupLine($"wrote examples to [green]{Markup.Escape(examples)}[/]");
+        }
+
+        if (json is not null && !outputs.UsesStandardOutput)
+        {
+            console.MarkupLine($"wrote [green]{Markup.Escape(json)}[/]");
+        }
     }
 }

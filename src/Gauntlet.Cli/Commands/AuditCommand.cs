@@ -21,7 +21,7 @@ internal static class AuditCommand
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "demo" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var plan = new Option<string?>("--plan") { Description = "Audit plan (YAML or JSON; see docs/audit-plan.md). Default: the built-in plan (L∞ and L2 threats, 100 samples)." };
-        var output = new Option<string>("--out") { Description = "Folder for security_audit_report.json, report.html, summary.md, report.sarif and junit.xml.", DefaultValueFactory = _ => "gauntlet-audit" };
+        var output = new Option<string>("--out") { Description = "Folder for security_audit_report.json, report.html, summary.md, report.sarif and junit.xml (created if missing; its parent must exist). The five files are replaced together or not at all.", DefaultValueFactory = _ => "gauntlet-audit" };
         var samples = new Option<int?>("--samples") { Description = "Override the plan's sample count." };
         var seed = new Option<int?>("--seed") { Description = "Override the plan's seed." };
         var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is below this (0–100); overrides the plan's thresholds.min_score." };
@@ -61,6 +61,11 @@ internal static class AuditCommand
                 throw new UserInputException($"--fail-under must be between 0 and 100; got {threshold.Value.ToString(CultureInfo.InvariantCulture)}.");
             }
 
+            // The report folder is checked before the model is loaded or attacked: a bad path costs nothing.
+            using var outputs = new CommandOutputs(parse, [
+                .. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), parse.GetValue(plan), .. artifactPaths]);
+            outputs.Folder("--out", parse.GetValue(output), [.. ReportWriter.Formats.Select(ReportWriter.FileName)]);
+
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, auditPlan.Samples, parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var path = parse.GetValue(model.Model)!;
@@ -99,7 +104,9 @@ internal static class AuditCommand
                 Console.CancelKeyPress -= onCancel;
             }
 
-            var written = ReportWriter.WriteAll(report, outDir);
+            IReadOnlyList<string> written = [];
+            outputs.Stage(transaction => written = ReportWriter.Stage(report, outDir, transaction));
+            outputs.Commit();
             Print(console, report, written);
             if (report.Status != "complete")
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Gauntlet.Core.IO;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -22,7 +21,7 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
         var repeats = new Option<int>("--repeats") { Description = "Repeats per figure, after 2 s of warm-up runs; the best is reported.", DefaultValueFactory = _ => 3 };
-        var export = new Option<string?>("--export") { Description = "Write the benchmark's cnn-small (cnn-small.onnx) and its images (images.f32: float32 [N, 1, 28, 28], little-endian) into this folder for an external runtime, then exit." };
+        var export = new Option<string?>("--export") { Description = "Write the benchmark's cnn-small (cnn-small.onnx) and its images (images.f32: float32 [N, 1, 28, 28], little-endian) into this folder (created if missing; its parent must exist) for an external runtime, then exit." };
         var command = new Command("bench", "Measure SGEMM GFLOP/s, cnn-small inference and PGD-20 throughput on this machine.")
         {
             quick, repeats, export,
@@ -38,7 +37,9 @@ internal static class BenchCommand
 
             if (parse.GetValue(export) is { } folder)
             {
-                Export(console, folder, isQuick);
+                using var outputs = new CommandOutputs(parse, []);
+                outputs.Folder("--export", folder, [ModelFile, ImagesFile]);
+                Export(console, outputs, folder, isQuick);
                 return CliApp.ExitOk;
             }
 
@@ -83,15 +84,18 @@ internal static class BenchCommand
         console.MarkupLine($"PGD step allocations: {bytes:N0} bytes per step (batch {batch}, warm)");
     }
 
-    private static void Export(IAnsiConsole console, string folder, bool quick)
+    private const string ModelFile = "cnn-small.onnx";
+    private const string ImagesFile = "images.f32";
+
+    private static void Export(IAnsiConsole console, CommandOutputs outputs, string folder, bool quick)
     {
-        Directory.CreateDirectory(folder);
         var (data, _) = Images(quick ? 40 : 1000);
         var model = ModelZoo.Create("cnn-small", 1, 28, 28, 10, seed: 0);
-        var modelPath = Path.Combine(folder, "cnn-small.onnx");
-        var imagesPath = Path.Combine(folder, "images.f32");
-        Gauntlet.Onnx.OnnxExporter.Save(model, [1, 28, 28], modelPath);
-        AtomicFile.Write(imagesPath, stream => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.ReadOnlySpan)));
+        var modelPath = Path.Combine(folder, ModelFile);
+        var imagesPath = Path.Combine(folder, ImagesFile);
+        outputs.WriteWith(modelPath, staged => Gauntlet.Onnx.OnnxExporter.Save(model, [1, 28, 28], staged));
+        outputs.Write(imagesPath, stream => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.ReadOnlySpan)));
+        outputs.Commit();
 
         console.MarkupLine($"wrote {Markup.Escape(modelPath)} and {Markup.Escape(imagesPath)} ({data.Dim(0):N0} images)");
     }

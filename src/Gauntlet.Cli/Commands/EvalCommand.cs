@@ -15,7 +15,7 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
-        var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion)." };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion); '-' writes it to standard output and the summary to standard error." };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
         var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, labels, limit, json, batch };
         model.AddTo(command);
@@ -25,6 +25,11 @@ internal static class EvalCommand
             {
                 throw new UserInputException($"--batch must be positive (got {parse.GetValue(batch)}).");
             }
+
+            // Outputs are checked before anything is loaded: a bad path costs nothing.
+            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
+            outputs.File("--json", parse.GetValue(json));
+            var ui = outputs.ConsoleFor(console);
 
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
@@ -51,8 +56,8 @@ internal static class EvalCommand
                 table.AddRow(Markup.Escape(loaded.ClassNames[c]), n.ToString(CultureInfo.InvariantCulture), acc?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
             }
 
-            console.MarkupLine($"[bold]accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/] on {set.Count:N0} images ({Markup.Escape(set.Source)}), model {Markup.Escape(loaded.Path)} ({loaded.Architecture})");
-            console.Write(table);
+            ui.MarkupLine($"[bold]accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/] on {set.Count:N0} images ({Markup.Escape(set.Source)}), model {Markup.Escape(loaded.Path)} ({loaded.Architecture})");
+            ui.Write(table);
             var matrix = new Table().AddColumn("true \\ predicted");
             for (var p = 0; p < k; p++)
             {
@@ -64,7 +69,7 @@ internal static class EvalCommand
                 matrix.AddRow([c.ToString(CultureInfo.InvariantCulture), .. Enumerable.Range(0, k).Select(p => confusion[c, p].ToString(CultureInfo.InvariantCulture))]);
             }
 
-            console.Write(matrix);
+            ui.Write(matrix);
             if (parse.GetValue(json) is { } path)
             {
                 var doc = new
@@ -79,8 +84,12 @@ internal static class EvalCommand
                     confusion = Enumerable.Range(0, k).Select(c => Enumerable.Range(0, k).Select(p => confusion[c, p]).ToArray()).ToArray(),
                     class_names = loaded.ClassNames,
                 };
-                JsonFile.Write(path, doc);
-                console.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+                outputs.WriteJson("--json", doc);
+                outputs.Commit();
+                if (!outputs.UsesStandardOutput)
+                {
+                    ui.MarkupLine($"wrote [green]{Markup.Escape(path)}[/]");
+                }
             }
 
             return CliApp.ExitOk;

@@ -17,18 +17,21 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var source = parse.GetValue(input)!;
-            var report = ReportJson.Load(source);
             var chosen = parse.GetValue(format)!;
             var target = parse.GetValue(output)
                 ?? Path.Combine(Directory.Exists(source) ? source : Path.GetDirectoryName(Path.GetFullPath(source))!, ReportWriter.FileName(chosen));
-            if (target == "-")
+
+            // The JSON report read is the input to protect (the default output lies beside it, in its folder).
+            using var outputs = new CommandOutputs(parse, [Directory.Exists(source) ? Path.Combine(source, ReportJson.FileName) : source]);
+            outputs.File("--out", target);
+            var report = ReportJson.Load(source);
+            outputs.WriteText("--out", ReportWriter.Render(report, chosen));
+            outputs.Commit();
+            if (!outputs.UsesStandardOutput)
             {
-                parse.InvocationConfiguration.Output.Write(ReportWriter.Render(report, chosen));
-                return CliApp.ExitOk;
+                console.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
             }
 
-            ReportWriter.Write(report, chosen, target);
-            console.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
             return CliApp.ExitOk;
         });
         return command;

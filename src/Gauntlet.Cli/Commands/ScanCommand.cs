@@ -18,7 +18,7 @@ internal static class ScanCommand
         var path = new Argument<string>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar archives)." };
         var format = new Option<string>("--format") { Description = "Report format: table (console), json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 ML-BOM).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong(Formats);
-        var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output; the table is still printed." };
+        var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output ('-': standard output); the table is still printed. It may not lie inside the scanned folder." };
         var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when any finding is at or above this severity: info, low, medium, high or critical.", DefaultValueFactory = _ => "medium" };
         var include = new Option<string[]>("--include") { Description = "Glob of files to scan inside a folder (repeatable), e.g. '**/*.{pt,pkl}'. Default: every file. An invalid glob, or globs that leave no file to scan in a folder that has files, is an error (exit 2).", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip inside a folder (repeatable), e.g. '**/.git/**'.", AllowMultipleArgumentsPerToken = true };
@@ -49,6 +49,11 @@ internal static class ScanCommand
             CheckTarget(target);
             var includes = CheckGlobs("--include", parse.GetValue(include));
             var excludes = CheckGlobs("--exclude", parse.GetValue(exclude));
+
+            // Checked before the scan: never a report written into (or over) what is being scanned.
+            using var outputs = new CommandOutputs(parse, [target]);
+            var outputPath = parse.GetValue(output) is { } given && outputs.File("--output", given)!.Kind != OutputKind.StandardOutput ? given : null;
+
             var options = new ScanOptions
             {
                 MaxArchiveDepth = parse.GetValue(maxDepth),
@@ -62,7 +67,6 @@ internal static class ScanCommand
             CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
 
             var chosen = parse.GetValue(format)!;
-            var outputPath = parse.GetValue(output);
             if (chosen == "table" || outputPath is not null)
             {
                 WriteTable(console, report, parse.GetValue(showInfo), threshold);
@@ -82,8 +86,8 @@ internal static class ScanCommand
                 }
                 else
                 {
-                    // Written beside the target and renamed into place: never a partial report.
-                    AtomicFile.WriteAllText(outputPath, text);
+                    outputs.WriteText("--output", text);
+                    outputs.Commit();
                     console.MarkupLine($"wrote {chosen} report to [green]{Markup.Escape(outputPath)}[/]");
                 }
             }

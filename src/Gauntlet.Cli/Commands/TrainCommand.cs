@@ -33,7 +33,7 @@ internal static class TrainCommand
         var advSteps = new Option<int>("--adv-steps") { Description = "Iterations of the training attack (ignored by fgsm).", DefaultValueFactory = _ => 7 };
         var advStepSize = new Option<float?>("--adv-step-size") { Description = "Step size of fixed-step attacks (pgd, bim, mi-fgsm; default 2.5·ε/steps)." };
         var advFraction = new Option<float>("--adv-fraction") { Description = "Share of each batch replaced by adversarial examples (1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", DefaultValueFactory = _ => 1f };
-        var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it." };
+        var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it; all files appear together or none do. The folder must exist." };
 
         var command = new Command("train", "Train a built-in architecture on an image data set (optionally adversarially: --adversarial pgd) and report test accuracy.")
         {
@@ -71,6 +71,19 @@ internal static class TrainCommand
                 options = options with { Adversarial = new AdversarialTraining(perturbation, fraction) };
                 adversarialLog = new AdversarialLog(
                     descriptor.Name, epsilon, descriptor.Uses(AttackSetting.Steps) ? steps : null, descriptor.Uses(AttackSetting.StepSize) ? stepSize : null, fraction);
+            }
+
+            // The model, manifest and log paths are checked before any data is loaded or trained on.
+            using var outputs = new CommandOutputs(parse, CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)));
+            if (parse.GetValue(outPath) is { } modelPath)
+            {
+                outputs.File("--out", modelPath, allowStandardOutput: false, allowDevice: false);
+                if (!modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                {
+                    outputs.File("--out (its manifest)", ModelFile.ManifestPath(modelPath), allowStandardOutput: false, allowDevice: false);
+                }
+
+                outputs.File("--out (its training log)", LogPath(modelPath), allowStandardOutput: false, allowDevice: false);
             }
 
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
@@ -130,21 +143,18 @@ internal static class TrainCommand
             if (parse.GetValue(outPath) is { } path)
             {
                 var sampleShape = train.Images.Shape.Dims[1..].ToArray();
-                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
-                {
-                    Directory.CreateDirectory(folder);
-                }
-
                 if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 {
-                    // OnnxWriter writes a temporary file and renames it: never a partial model file.
-                    Gauntlet.Onnx.OnnxExporter.Save(model, sampleShape, path);
+                    outputs.WriteWith(path, staged => Gauntlet.Onnx.OnnxExporter.Save(model, sampleShape, staged));
                 }
                 else
                 {
-                    ModelFile.Save(path, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed);
+                    // ModelFile writes the manifest beside the staged parameters; both are committed together.
+                    outputs.WriteWith(path, staged => ModelFile.Save(staged, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed));
                 }
-                WriteLog(Path.ChangeExtension(path, ".train.json"), parse.GetValue(arch)!, train, test, options, adversarialLog, results);
+
+                WriteLog(outputs, LogPath(path), parse.GetValue(arch)!, train, test, options, adversarialLog, results);
+                outputs.Commit();
                 console.MarkupLine($"saved the model to [green]{Markup.Escape(path)}[/]");
             }
 
@@ -168,7 +178,9 @@ internal static class TrainCommand
     // attacks that do not read them (fgsm).
     private sealed record AdversarialLog(string Method, float Epsilon, int? Steps, float? StepSize, float Fraction);
 
-    private static void WriteLog(string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, List<EpochResult> results)
+    private static string LogPath(string modelPath) => Path.ChangeExtension(modelPath, ".train.json");
+
+    private static void WriteLog(CommandOutputs outputs, string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, List<EpochResult> results)
     {
         var log = new
         {
@@ -203,6 +215,6 @@ internal static class TrainCommand
                 seconds = r.Seconds,
             }),
         };
-        JsonFile.Write(path, log);
+        outputs.WriteJsonFile(path, log);
     }
 }

@@ -36,7 +36,16 @@ public static class AtomicFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        var target = FinalTarget(Path.GetFullPath(path));
+        var full = Path.GetFullPath(path);
+        if (FileKinds.Of(full) == FileKind.Special)
+        {
+            // Opened as given: the kernel follows /dev/stdout -> /proc/self/fd/1 -> pipe:[…], which no
+            // path-level link resolution can name.
+            WriteThrough(full, write);
+            return;
+        }
+
+        var target = FinalTarget(full);
         switch (FileKinds.Of(target))
         {
             case FileKind.Directory:

@@ -30,11 +30,17 @@ public static partial class FileKinds
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
+    private const uint StatxIno = 0x100;
     private const int ModeOffset = 28; // struct statx: u32 mask, u32 blksize, u64 attributes, u32 nlink, u32 uid, u32 gid, u16 mode
+    private const int InodeOffset = 32; // then u16 spare, u64 ino
+    private const int DeviceOffset = 136; // after size, blocks, attributes_mask, four timestamps and rdev: u32 dev_major, u32 dev_minor
     private const int StatxSize = 256;
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;
     private const int DirectoryType = 0x4000;
+    private const int CharacterType = 0x2000;
+    private const int BlockType = 0x6000;
+    private const int RdevOffset = 128; // u32 rdev_major, u32 rdev_minor
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
 
@@ -59,6 +65,65 @@ public static partial class FileKinds
         }
 
         return !OperatingSystem.IsWindows() && path.StartsWith("/dev/", StringComparison.Ordinal) ? FileKind.Special : FileKind.Regular;
+    }
+
+    /// <summary>
+    /// The device and inode of <paramref name="path"/> (following links), which name one file however
+    /// it is reached: through a hard link, a bind mount or a differently spelled path. Null where the
+    /// path is missing or the platform cannot tell (then callers compare resolved paths only).
+    /// </summary>
+    public static unsafe (ulong Device, ulong Inode)? Identity(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        var device = ((ulong)*(uint*)(buffer + DeviceOffset) << 32) | *(uint*)(buffer + DeviceOffset + 4);
+        return (device, *(ulong*)(buffer + InodeOffset));
+    }
+
+    /// <summary>
+    /// For a device node (following links): whether it is a block device and its major and minor
+    /// numbers; null for anything else or where the platform cannot tell.
+    /// </summary>
+    public static unsafe (bool Block, uint Major, uint Minor)? DeviceNumbers(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        var type = *(ushort*)(buffer + ModeOffset) & TypeMask;
+        return type is CharacterType or BlockType
+            ? (type == BlockType, *(uint*)(buffer + RdevOffset), *(uint*)(buffer + RdevOffset + 4))
+            : null;
     }
 
     private static unsafe bool TryStatx(string path, out FileKind kind)

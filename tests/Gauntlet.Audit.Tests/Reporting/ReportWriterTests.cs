@@ -47,14 +47,31 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
-    public void WriteAll_WhenARenameFails_LeavesNoTemporaryFile()
+    public void WriteAll_WhenARenameFails_WritesNoneOfTheFiles_AndLeavesNoTemporary()
     {
         Directory.CreateDirectory(Path.Combine(directory, "report.html"));
 
-        Assert.ThrowsAny<IOException>(() => SampleReports.Small().WriteAll(directory));
+        var error = Assert.Throws<Gauntlet.Core.IO.OutputWriteException>(() => SampleReports.Small().WriteAll(directory));
 
-        Assert.Equal(["security_audit_report.json"], Directory.GetFiles(directory).Select(Path.GetFileName));
-        Assert.Empty(Directory.GetDirectories(directory, "report.html").SelectMany(Directory.GetFileSystemEntries));
+        Assert.Equal($"cannot write {Path.Combine(directory, "report.html")}: it is a folder", error.Message);
+        Assert.Equal([Path.Combine(directory, "report.html")], Directory.GetFileSystemEntries(directory));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(directory, "report.html")));
+    }
+
+    [Fact]
+    public void WriteAll_WhenARenameFails_KeepsTheEarlierReportIntact()
+    {
+        SampleReports.Small().WriteAll(directory);
+        var before = Directory.GetFiles(directory).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        File.Delete(Path.Combine(directory, "summary.md"));
+        Directory.CreateDirectory(Path.Combine(directory, "summary.md"));
+
+        Assert.ThrowsAny<IOException>(() => SampleReports.Partial().WriteAll(directory));
+
+        Assert.Equal("complete", ReportJson.Load(directory).Status);
+        var after = Directory.GetFiles(directory).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+        Assert.Equal(before.Where((_, i) => i != 4), after); // summary.md (last by name) is a folder now
+        Assert.Equal(5, Directory.GetFileSystemEntries(directory).Length);
     }
 
     [Theory]
