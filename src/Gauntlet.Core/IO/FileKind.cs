@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Gauntlet.Core.IO;
 
-/// <summary>What a path names, as far as writing to it is concerned.</summary>
+/// <summary>What a path names, as far as writing to it or reading from it is concerned.</summary>
 internal enum FileKind
 {
     /// <summary>Nothing exists there.</summary>
@@ -14,7 +14,7 @@ internal enum FileKind
     /// <summary>A folder.</summary>
     Directory,
 
-    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced.</summary>
+    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced, and never read as input.</summary>
     Special,
 }
 
@@ -34,17 +34,33 @@ internal static partial class FileKinds
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;
     private const int DirectoryType = 0x4000;
+    private const int FifoType = 0x1000;
+    private const int CharacterDeviceType = 0x2000;
+    private const int BlockDeviceType = 0x6000;
+    private const int SocketType = 0xC000;
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
 
     /// <summary>The kind of <paramref name="path"/>, following symbolic links.</summary>
-    public static FileKind Of(string path)
+    public static FileKind Of(string path) => Describe(path).Kind;
+
+    /// <summary>
+    /// The kind of <paramref name="path"/>, following symbolic links, with a word for a special file
+    /// (<c>FIFO</c>, <c>character device</c>, <c>block device</c>, <c>socket</c>) for error messages.
+    /// </summary>
+    public static (FileKind Kind, string Description) Describe(string path)
     {
-        if (OperatingSystem.IsLinux() && TryStatx(path, out var kind))
+        if (OperatingSystem.IsLinux() && TryStatx(path, out var kind, out var description))
         {
-            return kind;
+            return (kind, description);
         }
 
+        var portable = Portable(path);
+        return (portable, portable == FileKind.Special ? "device" : string.Empty);
+    }
+
+    private static FileKind Portable(string path)
+    {
         if (Directory.Exists(path))
         {
             return FileKind.Directory;
@@ -58,9 +74,10 @@ internal static partial class FileKinds
         return !OperatingSystem.IsWindows() && path.StartsWith("/dev/", StringComparison.Ordinal) ? FileKind.Special : FileKind.Regular;
     }
 
-    private static unsafe bool TryStatx(string path, out FileKind kind)
+    private static unsafe bool TryStatx(string path, out FileKind kind, out string description)
     {
         kind = FileKind.Missing;
+        description = string.Empty;
         var buffer = stackalloc byte[StatxSize];
         int result;
         try
@@ -84,6 +101,14 @@ internal static partial class FileKinds
             RegularType => FileKind.Regular,
             DirectoryType => FileKind.Directory,
             _ => FileKind.Special,
+        };
+        description = mode switch
+        {
+            FifoType => "FIFO",
+            CharacterDeviceType => "character device",
+            BlockDeviceType => "block device",
+            SocketType => "socket",
+            _ => string.Empty,
         };
         return true;
     }
