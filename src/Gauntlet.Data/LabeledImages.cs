@@ -24,7 +24,8 @@ public sealed class LabeledImages
 
         if (images.Dim(0) != labels.Length)
         {
-            throw new InvalidDataException($"{source}: {images.Dim(0)} images but {labels.Length} labels; expected one label per image.");
+            var from = labelSource is null || labelSource == source ? string.Empty : $" in {labelSource}";
+            throw new InvalidDataException($"{source}: {images.Dim(0)} images but {labels.Length} labels{from}; expected one label per image.");
         }
 
         for (var i = 0; i < labels.Length; i++)
