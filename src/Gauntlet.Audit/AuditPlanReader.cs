@@ -43,6 +43,11 @@ public static class AuditPlanReader
         {
             throw new InvalidDataException($"{source}: not valid YAML or JSON at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser reports some malformed streams (found by fuzzing) as a bad state rather than a YamlException.
+            throw new InvalidDataException($"{source}: not valid YAML or JSON: {ex.Message}");
+        }
 
         if (stream.Documents.Count == 0)
         {
