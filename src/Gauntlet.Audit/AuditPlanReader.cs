@@ -1,7 +1,9 @@
 using System.Globalization;
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Registry;
+using Gauntlet.Core.IO;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Gauntlet.Audit;
@@ -16,31 +18,35 @@ public static class AuditPlanReader
     private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "threats", "thresholds", "assessments"];
     private static readonly string[] ThreatKeys = ["name", "norm", "epsilons", "reference_epsilon", "attacks"];
 
-    /// <summary>Reads and validates a plan file.</summary>
+    /// <summary>Reads and validates a plan file, read through <see cref="InputFile"/> (a regular file within <see cref="InputLimits.DocumentBytes"/>).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is not valid YAML/JSON or a field is wrong; the message says which.</exception>
-    public static AuditPlan Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"audit plan not found: {path}", path);
-        }
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the file is not valid YAML/JSON, nests too deeply, or a field is wrong; the message says which.</exception>
+    public static AuditPlan Load(string path) => Parse(InputFile.ReadAllText(path, "audit plan", InputLimits.DocumentBytes), path);
 
-        return Parse(File.ReadAllText(path), path);
-    }
-
-    /// <summary>Parses and validates plan text; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="InvalidDataException">The text is not valid YAML/JSON or a field is wrong.</exception>
+    /// <summary>
+    /// Parses and validates plan text; <paramref name="source"/> names it in errors. Before the document
+    /// is built, a pass over the parser's events refuses nesting deeper than
+    /// <see cref="InputLimits.MaxNestingDepth"/>: building the node tree recurses once per level, so a
+    /// deep enough document would otherwise overflow the stack and kill the process.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The text is not valid YAML/JSON, nests too deeply, or a field is wrong.</exception>
     public static AuditPlan Parse(string text, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
         try
         {
+            CheckDepth(text, source);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
         {
             throw new InvalidDataException($"{source}: not valid YAML or JSON at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser reports some malformed streams (found by fuzzing) as a bad state rather than a YamlException.
+            throw new InvalidDataException($"{source}: not valid YAML or JSON: {ex.Message}");
         }
 
         if (stream.Documents.Count == 0)
@@ -71,6 +77,31 @@ public static class AuditPlanReader
                 : defaults.Assessments,
         };
         return Validate(plan, source);
+    }
+
+    // The event parser keeps its own stack of states, so walking its events is safe at any depth.
+    private static void CheckDepth(string text, string source)
+    {
+        var max = InputLimits.MaxNestingDepth;
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > max)
+                    {
+                        var at = parser.Current!.Start;
+                        throw new InvalidDataException($"{source}: nested more than {max} levels deep at line {at.Line}, column {at.Column}; plans need a few ({InputLimits.MaxNestingDepthVariable} raises the limit).");
+                    }
+
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     /// <summary>Checks cross-field rules: unique threat names, ascending budgets, thresholds naming real threats and budgets.</summary>

@@ -7,21 +7,22 @@ internal static class DataArguments
 {
     public const string Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), a folder of IDX files or of PNG images (one subfolder per class), or an .npy/.npz image array (labels from --labels or the .npz's labels/y member).";
 
-    public const string LabelsDescription = "Labels for an image array given with --data: .npy, IDX, or a CSV column.";
+    public const string LabelsDescription = "Labels for an image array given with --data: .npy, IDX, or a CSV column (string labels are numbered alphabetically; a warning shows the mapping). Refused for 'demo' and 'fashion-mnist', which carry their own.";
 
     /// <summary>The training and test splits (for 'demo': its first 800 and last 200 images).</summary>
     public static (LabeledImages Train, LabeledImages Test) LoadSplits(string data, string? labels = null)
     {
+        RefuseLabelsForBuiltIn(data, labels);
         if (data == "demo")
         {
             var demo = FashionMnist.LoadEmbeddedDemo();
             return (demo.Take(800), demo.Select([.. Enumerable.Range(800, 200)]));
         }
 
-        if (data == "fashion-mnist" || IsIdxFolder(data))
+        if (data == "fashion-mnist" || (labels is null && IsIdxFolder(data)))
         {
             var folder = ResolveFolder(data);
-            return (FashionMnist.Load(train: true, folder), FashionMnist.Load(train: false, folder));
+            return (NotEmpty(FashionMnist.Load(train: true, folder)), NotEmpty(FashionMnist.Load(train: false, folder)));
         }
 
         // One file or image folder: hold out its last 10% (at least one image) for testing.
@@ -43,11 +44,24 @@ internal static class DataArguments
             throw new UserInputException($"--limit must be positive (got {limit}).");
         }
 
+        RefuseLabelsForBuiltIn(data, labels);
         var set = data == "demo" ? FashionMnist.LoadEmbeddedDemo()
-            : data == "fashion-mnist" || IsIdxFolder(data) ? FashionMnist.Load(train: false, ResolveFolder(data))
+            : data == "fashion-mnist" || (labels is null && IsIdxFolder(data)) ? NotEmpty(FashionMnist.Load(train: false, ResolveFolder(data)))
             : Images(data, labels, train: false);
         return limit is { } n ? set.Take(n) : set;
     }
+
+    // docs/data.md: the built-in sets carry their own labels, so a labels file is an error, not ignored.
+    private static void RefuseLabelsForBuiltIn(string data, string? labels)
+    {
+        if (labels is not null && data is "demo" or "fashion-mnist")
+        {
+            throw new UserInputException($"--labels {labels}: '{data}' carries its own labels; a separate labels file is only for --data arrays, IDX or image folders.");
+        }
+    }
+
+    private static LabeledImages NotEmpty(LabeledImages set) =>
+        set.Count > 0 ? set : throw new UserInputException($"{set.Source}: the data set holds no images; expected at least one.");
 
     private static bool IsIdxFolder(string data) =>
         Directory.Exists(data) && Directory.EnumerateFiles(data, "*-images-idx3-ubyte*").Any();
@@ -59,7 +73,8 @@ internal static class DataArguments
             throw new UserInputException($"--data: '{data}' does not exist; expected 'fashion-mnist', 'demo', a folder or an .npy/.npz file.");
         }
 
-        var loaded = DataSource.Load(data, labels, train);
+        // String labels are renumbered alphabetically; the one-line warning says how, on standard error.
+        var loaded = DataSource.Load(data, labels, train, Console.Error.WriteLine);
         return loaded.Images ?? throw new UserInputException($"{loaded.Source}: a table of features; this command needs images ([N, C, H, W]).");
     }
 

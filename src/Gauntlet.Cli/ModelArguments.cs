@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Gauntlet.Core.IO;
 using Gauntlet.Data;
 using Gauntlet.Models;
 
@@ -38,6 +39,17 @@ internal sealed class ModelArguments
     public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data)
     {
         var path = parse.GetValue(Model)!;
+        if (path != DemoModel.Name)
+        {
+            // A folder, FIFO or device is named as such, not reported as "not found" or opened.
+            InputFile.Check(path, "model file");
+        }
+
+        if (data.Count == 0)
+        {
+            throw new UserInputException($"{data.Source}: the data set holds no images; expected at least one.");
+        }
+
         var loaded = path == DemoModel.Name || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
         var sample = data.Images.Shape.Dims[1..].ToArray();
         if (!sample.SequenceEqual(loaded.SampleShape.ToArray()))
@@ -45,10 +57,7 @@ internal sealed class ModelArguments
             throw new UserInputException($"{data.Source}: images are [{string.Join(", ", sample)}] but the model {loaded.Path} expects [{string.Join(", ", loaded.SampleShape.ToArray())}].");
         }
 
-        if (data.ClassCount > loaded.ClassCount)
-        {
-            throw new UserInputException($"{data.Source}: labels span {data.ClassCount} classes but the model has {loaded.ClassCount}.");
-        }
+        CheckLabels(data, loaded);
 
         InputRange range;
         try
@@ -72,6 +81,20 @@ internal sealed class ModelArguments
 
         var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
         return (loaded, classifier);
+    }
+
+    /// <summary>Every label must name one of the model's outputs; the first that does not is named with its sample index.</summary>
+    private static void CheckLabels(LabeledImages data, LoadedModel model)
+    {
+        var k = model.ClassCount;
+        for (var i = 0; i < data.Labels.Length; i++)
+        {
+            if (data.Labels[i] >= k)
+            {
+                var source = data.LabelSource == data.Source ? data.Source : $"--labels {data.LabelSource}";
+                throw new UserInputException($"{source}: sample {i} has label {data.Labels[i]} but the model {model.Path} has {k} classes (0..{k - 1}).");
+            }
+        }
     }
 
     // ONNX graphs declare the input shape (often with a symbolic batch) but not the class count:

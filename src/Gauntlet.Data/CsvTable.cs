@@ -70,9 +70,14 @@ public static class CsvTable
 {
     private static readonly char[] Delimiters = [',', ';', '\t', '|'];
 
-    /// <summary>Loads a table; the label column is named by <paramref name="labelColumn"/> (a header name or a zero-based index; default the last column).</summary>
+    /// <summary>
+    /// Loads a table; the label column is named by <paramref name="labelColumn"/> (a header name or a
+    /// zero-based index; default the last column). The file is opened through <see cref="Gauntlet.Core.IO.InputFile"/>
+    /// with the table limit (<see cref="Gauntlet.Core.IO.InputLimits.TableBytes"/>), since its rows are held in memory;
+    /// an integer label at or above <see cref="Gauntlet.Core.IO.InputLimits.MaxClasses"/> is refused.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is empty, ragged, has a non-numeric feature or a bad label column; the message names the file, line and column.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the file is empty, ragged, has a non-numeric feature or a bad label column; the message names the file, line and column.</exception>
     public static LabeledTable Load(string path, string? labelColumn = null, bool? hasHeader = null)
     {
         var rows = ReadRows(path, hasHeader, labelColumn, out var header);
@@ -140,10 +145,11 @@ public static class CsvTable
                     throw new InvalidDataException($"{path}: line {rows[i].Line}, column {column + 1}: label {labels[i]} is negative; expected a class index ≥ 0 or a class name.");
                 }
 
+                ClassLimit.Check(labels[i], $"{path}: line {rows[i].Line}, column {column + 1}");
                 max = Math.Max(max, labels[i]);
             }
 
-            return (labels, [.. Enumerable.Range(0, max + 1).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
+            return (labels, new NumberedClassNames(max + 1));
         }
 
         for (var i = 0; i < text.Length; i++)
@@ -198,14 +204,9 @@ public static class CsvTable
     /// <summary>Reads all data rows (line numbers 1-based), detecting the delimiter and header.</summary>
     private static List<(int Line, string[] Fields)> ReadRows(string path, bool? hasHeader, string? labelColumn, out string[]? header)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"CSV file not found: {path}", path);
-        }
-
         var rows = new List<(int Line, string[] Fields)>();
         char? delimiter = null;
-        using (var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        using (var reader = Gauntlet.Core.IO.InputFile.OpenText(path, "CSV file", Gauntlet.Core.IO.InputLimits.TableBytes))
         {
             var lineNo = 0;
             while (reader.ReadLine() is { } line)

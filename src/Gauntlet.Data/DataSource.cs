@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gauntlet.Core.IO;
 using Gauntlet.Tensors;
 
 namespace Gauntlet.Data;
@@ -40,10 +41,27 @@ public static class DataSource
     /// <param name="nameOrPath">A known name or a path.</param>
     /// <param name="labelsPath">A separate label file, for array sources.</param>
     /// <param name="train">For Fashion-MNIST and IDX folders: the training split instead of the test split.</param>
+    /// <param name="warn">Receives one line per warning (how string labels were numbered); ignored when null.</param>
+    /// <remarks>
+    /// Every file is read through <see cref="InputFile"/>: a FIFO, device or socket is refused before it
+    /// is opened, and each file's size is checked against its limit before it is read. Labels at or above
+    /// <see cref="InputLimits.MaxClasses"/> are refused, and a source with no images is an error.
+    /// </remarks>
     /// <exception cref="FileNotFoundException">Nothing exists at the path, or the labels are missing.</exception>
-    /// <exception cref="InvalidDataException">The data is malformed; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The data is malformed, empty, not a regular file or too large; the message names the file.</exception>
     /// <exception cref="ArgumentException">A labels file was given for <c>fashion-mnist</c> or <c>demo</c>, which carry their own.</exception>
-    public static LoadedData Load(string nameOrPath, string? labelsPath = null, bool train = false)
+    public static LoadedData Load(string nameOrPath, string? labelsPath = null, bool train = false, Action<string>? warn = null)
+    {
+        var loaded = LoadAny(nameOrPath, labelsPath, train, warn);
+        if ((loaded.Images?.Count ?? loaded.Table!.Count) == 0)
+        {
+            throw new InvalidDataException($"{loaded.Source}: the data set holds no {(loaded.Images is null ? "rows" : "images")}; expected at least one.");
+        }
+
+        return loaded;
+    }
+
+    private static LoadedData LoadAny(string nameOrPath, string? labelsPath, bool train, Action<string>? warn)
     {
         var builtIn = string.Equals(nameOrPath, "fashion-mnist", StringComparison.OrdinalIgnoreCase) || string.Equals(nameOrPath, "demo", StringComparison.OrdinalIgnoreCase);
         if (builtIn && labelsPath is not null)
@@ -66,10 +84,10 @@ public static class DataSource
             var prefix = train ? "train" : "t10k";
             if (FindIdx(nameOrPath, $"{prefix}-images-idx3-ubyte") is { } images && FindIdx(nameOrPath, $"{prefix}-labels-idx1-ubyte") is { } labels)
             {
-                return new LoadedData(FromIdxFolder(nameOrPath, images, labels, labelsPath, train), null);
+                return new LoadedData(FromIdxFolder(nameOrPath, images, labels, labelsPath, train, warn), null);
             }
 
-            return new LoadedData(WithLabels(ImageFolder.Load(nameOrPath), labelsPath), null);
+            return new LoadedData(WithLabels(ImageFolder.Load(nameOrPath), labelsPath, warn), null);
         }
 
         if (!File.Exists(nameOrPath))
@@ -77,6 +95,9 @@ public static class DataSource
             throw new FileNotFoundException(
                 $"data source '{nameOrPath}' is neither a known name (fashion-mnist, demo) nor an existing file or folder.", nameOrPath);
         }
+
+        // Before the extension is looked at: a FIFO named x.npy must be refused, not opened.
+        InputFile.Check(nameOrPath, "data set");
 
         var extension = Path.GetExtension(nameOrPath).ToLowerInvariant();
         switch (extension)
@@ -93,7 +114,8 @@ public static class DataSource
                 var npyLabels = labelsPath is null
                     ? throw new FileNotFoundException($"{nameOrPath}: a .npy image array needs a labels file (--labels: .npy, IDX or CSV).")
                     : LabelFile.Load(labelsPath);
-                return new LoadedData(FromArray(array, npyLabels.Labels, npyLabels.ClassNames, nameOrPath), null);
+                Warn(npyLabels, warn);
+                return new LoadedData(FromArray(array, npyLabels.Labels, npyLabels.ClassNames, nameOrPath, npyLabels.Source), null);
             case ".npz":
                 using (var npz = NpzFile.Open(nameOrPath))
                 {
@@ -103,7 +125,8 @@ public static class DataSource
                     if (labelsPath is not null)
                     {
                         var file = LabelFile.Load(labelsPath);
-                        return new LoadedData(FromArray(x, file.Labels, file.ClassNames, nameOrPath), null);
+                        Warn(file, warn);
+                        return new LoadedData(FromArray(x, file.Labels, file.ClassNames, nameOrPath, file.Source), null);
                     }
 
                     var labelName = PickMember(npz, NpzLabelNames)
@@ -114,15 +137,21 @@ public static class DataSource
                         throw new InvalidDataException($"{nameOrPath}:{labelName}: label array has shape ({string.Join(", ", y.Shape)}); expected (N,).");
                     }
 
-                    var values = y.ToInt64Array($"{nameOrPath}:{labelName}");
+                    var member = $"{nameOrPath}:{labelName}";
+                    var values = y.ToInt64Array(member);
                     var ints = new int[values.Length];
                     for (var i = 0; i < ints.Length; i++)
                     {
-                        ints[i] = values[i] is >= 0 and <= int.MaxValue ? (int)values[i]
-                            : throw new InvalidDataException($"{nameOrPath}:{labelName}: label {values[i]} at index {i} is negative or too large; expected a class index.");
+                        if (values[i] < 0)
+                        {
+                            throw new InvalidDataException($"{member}: label {values[i]} at index {i} is negative; expected a class index.");
+                        }
+
+                        ClassLimit.Check(values[i], $"{member}: sample {i.ToString(CultureInfo.InvariantCulture)}");
+                        ints[i] = (int)values[i];
                     }
 
-                    return new LoadedData(FromArray(x, ints, null, nameOrPath), null);
+                    return new LoadedData(FromArray(x, ints, null, nameOrPath, member), null);
                 }
 
             case ".png":
@@ -133,9 +162,16 @@ public static class DataSource
     }
 
     /// <summary>Builds images from an array: <c>[N, H, W]</c> gains a channel axis, <c>[N, C, H, W]</c> is kept; uint8 is scaled by 1/255.</summary>
-    /// <exception cref="InvalidDataException">The array has another rank or the label count differs.</exception>
-    public static LabeledImages FromArray(NpyArray array, int[] labels, IReadOnlyList<string>? classNames, string source)
+    /// <param name="array">The images.</param>
+    /// <param name="labels">One class index per image.</param>
+    /// <param name="classNames">Class names, or null for "0", "1", ….</param>
+    /// <param name="source">The images' file, for errors.</param>
+    /// <param name="labelSource">The labels' file when separate, for errors.</param>
+    /// <exception cref="InvalidDataException">The array has another rank, the label count differs, or a label is at or above <see cref="InputLimits.MaxClasses"/>.</exception>
+    public static LabeledImages FromArray(NpyArray array, int[] labels, IReadOnlyList<string>? classNames, string source, string? labelSource = null)
     {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentNullException.ThrowIfNull(labels);
         var s = array.Shape;
         int[] dims = s.Count switch
         {
@@ -153,11 +189,11 @@ public static class DataSource
             }
         }
 
-        var classCount = classNames?.Count ?? (labels.Length == 0 ? 1 : labels.Max() + 1);
-        return new LabeledImages(Tensor.FromArray(values, dims), labels, classCount, source, classNames);
+        var classCount = classNames?.Count ?? Math.Max(1, ClassLimit.ClassCount(labels, labelSource ?? source));
+        return new LabeledImages(Tensor.FromArray(values, dims), labels, classCount, source, classNames, labelSource);
     }
 
-    private static LabeledImages FromIdxFolder(string folder, string imagesPath, string labelsPathIdx, string? labelsPath, bool train)
+    private static LabeledImages FromIdxFolder(string folder, string imagesPath, string labelsPathIdx, string? labelsPath, bool train, Action<string>? warn)
     {
         var images = IdxFile.Read(imagesPath);
         var source = $"{folder} ({(train ? "train" : "test")})";
@@ -167,6 +203,7 @@ public static class DataSource
         }
 
         var file = LabelFile.Load(labelsPath ?? labelsPathIdx);
+        Warn(file, warn);
         if (images.Dimensions.Count != 3)
         {
             throw new InvalidDataException($"{imagesPath}: image file has shape [{string.Join(", ", images.Dimensions)}]; expected [N, H, W].");
@@ -175,10 +212,18 @@ public static class DataSource
         var divisor = images.ElementType == IdxElementType.UInt8 ? 255f : 1f;
         var data = images.Values.Select(v => v / divisor).ToArray();
         var tensor = Tensor.FromArray(data, images.Dimensions[0], 1, images.Dimensions[1], images.Dimensions[2]);
-        return new LabeledImages(tensor, file.Labels, Math.Max(1, file.ClassCount), source, file.ClassNames);
+        return new LabeledImages(tensor, file.Labels, Math.Max(1, file.ClassCount), source, file.ClassNames, file.Source);
     }
 
-    private static LabeledImages WithLabels(LabeledImages images, string? labelsPath)
+    private static void Warn(LabelFile file, Action<string>? warn)
+    {
+        if (file.NumberingNote is { } note)
+        {
+            warn?.Invoke("warning: " + note);
+        }
+    }
+
+    private static LabeledImages WithLabels(LabeledImages images, string? labelsPath, Action<string>? warn)
     {
         if (labelsPath is null)
         {
@@ -186,7 +231,8 @@ public static class DataSource
         }
 
         var file = LabelFile.Load(labelsPath);
-        return new LabeledImages(images.Images, file.Labels, Math.Max(1, file.ClassCount), images.Source, file.ClassNames);
+        Warn(file, warn);
+        return new LabeledImages(images.Images, file.Labels, Math.Max(1, file.ClassCount), images.Source, file.ClassNames, file.Source);
     }
 
     private static string? PickMember(NpzFile npz, string[] preferred)

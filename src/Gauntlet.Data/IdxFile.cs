@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Data;
 
@@ -11,6 +12,11 @@ namespace Gauntlet.Data;
 public sealed class IdxFile
 {
     private const long MaxElements = 1L << 31;
+
+    // Deflate cannot do better than about 1032:1 (a 258-byte match per two-bit code), so a gzip file of
+    // n bytes never inflates past 1032·n; plus slack for the gzip header and tiny inputs.
+    private const long MaxDeflateRatio = 1032;
+    private const long DeflateSlack = 4096;
 
     private IdxFile(int[] dims, float[] values, IdxElementType type)
     {
@@ -28,23 +34,25 @@ public sealed class IdxFile
     /// <summary>The element type declared in the header.</summary>
     public IdxElementType ElementType { get; }
 
-    /// <summary>Reads an IDX file, raw or gzip.</summary>
+    /// <summary>
+    /// Reads an IDX file, raw or gzip, through <see cref="InputFile"/> (a regular file within
+    /// <see cref="InputLimits.InputBytes"/>). The size the header declares is checked before anything is
+    /// allocated: against the bytes that follow for a raw file, and for gzip against both the input
+    /// limit and the most the compressed bytes could inflate to.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The header is invalid, the file is truncated or has trailing bytes; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the header is invalid, the file is truncated or has trailing bytes; the message names the file.</exception>
     public static IdxFile Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"IDX file not found: {path}", path);
-        }
-
-        using var file = File.OpenRead(path);
+        using var file = InputFile.OpenRead(path, "IDX file");
         return Read(file, path);
     }
 
-    /// <summary>Reads an IDX array from <paramref name="stream"/>; <paramref name="name"/> appears in errors.</summary>
+    /// <summary>Reads an IDX array from <paramref name="stream"/>; <paramref name="name"/> appears in errors. A seekable stream lets the declared size be checked against its length before allocating.</summary>
+    /// <exception cref="InvalidDataException">The data is malformed, truncated, or declares more than it can hold.</exception>
     public static IdxFile Read(Stream stream, string name)
     {
+        var available = stream.CanSeek ? stream.Length - stream.Position : -1;
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> magic = stackalloc byte[2];
         var peeked = buffered.Read(magic);
@@ -52,7 +60,11 @@ public sealed class IdxFile
         Stream source = peeked == 2 && magic[0] == 0x1F && magic[1] == 0x8B ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
         try
         {
-            return ReadRaw(source, name);
+            var gzip = !ReferenceEquals(source, buffered);
+            var bound = available < 0 ? InputLimits.InputBytes.Bytes
+                : gzip ? Math.Min(InputLimits.InputBytes.Bytes, (available * MaxDeflateRatio) + DeflateSlack)
+                : available;
+            return ReadRaw(source, name, bound, gzip);
         }
         catch (InvalidDataException ex) when (!ex.Message.StartsWith(name, StringComparison.Ordinal))
         {
@@ -68,7 +80,11 @@ public sealed class IdxFile
         }
     }
 
-    private static IdxFile ReadRaw(Stream s, string name)
+    /// <param name="s">The (decompressed) stream.</param>
+    /// <param name="name">For errors.</param>
+    /// <param name="bound">The most bytes the stream can deliver; a header declaring more is refused before allocating.</param>
+    /// <param name="gzip">Whether the bound comes from the compressed size (for the message).</param>
+    private static IdxFile ReadRaw(Stream s, string name, long bound, bool gzip)
     {
         Span<byte> header = stackalloc byte[4];
         StreamReading.ReadExactly(s, header, name, "the 4-byte header");
@@ -120,6 +136,14 @@ public sealed class IdxFile
             IdxElementType.Int32 or IdxElementType.Float32 => 4,
             _ => 8,
         };
+        var declared = 4 + (4L * rank) + (count * width);
+        if (declared > bound)
+        {
+            throw gzip
+                ? new InvalidDataException($"{name}: the header declares {count} values ({declared} bytes), more than this gzip file can hold ({bound} bytes at most, or {InputLimits.InputBytes.HowToRaise}).")
+                : new InvalidDataException($"{name}: file is truncated: the header declares {count} values ({declared} bytes) but the file has {bound} bytes.");
+        }
+
         var values = new float[count];
         var chunk = new byte[Math.Max(width, (1 << 16) / width * width)];
         long done = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Data;
 
@@ -21,27 +22,32 @@ public sealed class LabelFile
     /// <summary>The file the labels came from.</summary>
     public string Source { get; }
 
-    /// <summary>The number of classes: the class names' count, or the largest label plus one.</summary>
+    /// <summary>The number of classes: the class names' count, or the largest label plus one (at most <see cref="InputLimits.MaxClasses"/>, checked on load).</summary>
     public int ClassCount => ClassNames?.Count ?? (Labels.Length == 0 ? 0 : Labels.Max() + 1);
+
+    /// <summary>
+    /// For string labels, one line saying how they were numbered (alphabetically, ordinal order), e.g.
+    /// <c>y.csv: string labels numbered alphabetically: bird=0, cat=1, dog=2 (3 classes)</c>; null for numeric labels.
+    /// Callers show it as a warning, since the numbering decides which model output each label means.
+    /// </summary>
+    public string? NumberingNote => ClassNames is null ? null
+        : $"{Source}: string labels numbered alphabetically: {string.Join(", ", ClassNames.Take(5).Select((n, i) => $"{n}={i.ToString(CultureInfo.InvariantCulture)}"))}{(ClassNames.Count > 5 ? ", …" : string.Empty)} ({ClassNames.Count.ToString(CultureInfo.InvariantCulture)} classes)";
 
     /// <summary>
     /// Loads labels, dispatching on content: a <c>.npy</c> magic → a 1-D (or N×1) integer array; an
     /// IDX header (raw or gzip) → a 1-D IDX array; otherwise a CSV/text file, whose column
     /// <paramref name="column"/> (header name or zero-based index; default the last) holds integer
-    /// labels or class names.
+    /// labels or class names. The file is read through <see cref="InputFile"/> (a regular file; binary
+    /// formats within <see cref="InputLimits.InputBytes"/>, text within <see cref="InputLimits.TableBytes"/>),
+    /// and a label at or above <see cref="InputLimits.MaxClasses"/> is refused before anything is sized by it.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed, not one-dimensional, or holds negative or non-integer labels.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the file is malformed, not one-dimensional, or holds negative, non-integer or too large labels.</exception>
     public static LabelFile Load(string path, string? column = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"label file not found: {path}", path);
-        }
-
         Span<byte> head = stackalloc byte[8];
         int read;
-        using (var f = File.OpenRead(path))
+        using (var f = InputFile.OpenRead(path, "label file"))
         {
             read = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
@@ -84,8 +90,7 @@ public sealed class LabelFile
         }
 
         var (labels, names) = CsvTable.LoadColumn(path, column);
-        var numeric = names.Select((n, i) => n == i.ToString(CultureInfo.InvariantCulture)).All(b => b);
-        return new LabelFile(labels, numeric ? null : names, path);
+        return new LabelFile(labels, names is NumberedClassNames ? null : names, path);
     }
 
     private static int[] ToLabels(long[] values, string path)
@@ -93,10 +98,12 @@ public sealed class LabelFile
         var labels = new int[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            if (values[i] < 0 || values[i] > int.MaxValue)
+            if (values[i] < 0)
             {
                 throw new InvalidDataException($"{path}: label {values[i]} at index {i} is out of range; expected a class index ≥ 0.");
             }
+
+            ClassLimit.Check(values[i], $"{path}: sample {i.ToString(CultureInfo.InvariantCulture)}");
 
             labels[i] = (int)values[i];
         }

@@ -9,7 +9,13 @@ public sealed class LabeledImages
 {
     /// <summary>Creates the set, validating that counts and labels agree.</summary>
     /// <exception cref="InvalidDataException">Counts differ or a label is outside [0, classCount).</exception>
-    public LabeledImages(Tensor images, int[] labels, int classCount, string source, IReadOnlyList<string>? classNames = null)
+    /// <param name="images">Images <c>[N, C, H, W]</c>.</param>
+    /// <param name="labels">One class index per image.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="source">Where the images came from.</param>
+    /// <param name="classNames">Class names in index order; "0", "1", … when null.</param>
+    /// <param name="labelSource">Where the labels came from when not from <paramref name="source"/> (a separate labels file).</param>
+    public LabeledImages(Tensor images, int[] labels, int classCount, string source, IReadOnlyList<string>? classNames = null, string? labelSource = null)
     {
         if (images.Rank != 4)
         {
@@ -18,7 +24,8 @@ public sealed class LabeledImages
 
         if (images.Dim(0) != labels.Length)
         {
-            throw new InvalidDataException($"{source}: {images.Dim(0)} images but {labels.Length} labels; expected one label per image.");
+            var from = labelSource is null || labelSource == source ? string.Empty : $" in {labelSource}";
+            throw new InvalidDataException($"{source}: {images.Dim(0)} images but {labels.Length} labels{from}; expected one label per image.");
         }
 
         for (var i = 0; i < labels.Length; i++)
@@ -33,7 +40,9 @@ public sealed class LabeledImages
         Labels = labels;
         ClassCount = classCount;
         Source = source;
-        ClassNames = classNames ?? [.. Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        // Numbered names are made on demand: the class count can come from a label value.
+        ClassNames = classNames ?? new NumberedClassNames(classCount);
+        LabelSource = labelSource ?? source;
     }
 
     /// <summary>Images <c>[N, C, H, W]</c>.</summary>
@@ -51,6 +60,9 @@ public sealed class LabeledImages
     /// <summary>Where the data came from (a path or a description), for reports and errors.</summary>
     public string Source { get; }
 
+    /// <summary>Where the labels came from: a separate labels file, else <see cref="Source"/>; for errors about a label.</summary>
+    public string LabelSource { get; }
+
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
@@ -62,7 +74,7 @@ public sealed class LabeledImages
     {
         var images = Ops.IndexSelect(Images.Detach(), 0, indices);
         var labels = indices.Select(i => Labels[i]).ToArray();
-        return new LabeledImages(images, labels, ClassCount, Source, ClassNames);
+        return new LabeledImages(images, labels, ClassCount, Source, ClassNames, LabelSource);
     }
 
     /// <summary>Mini-batches of at most <paramref name="batchSize"/> in the given order (no copy of the whole set).</summary>

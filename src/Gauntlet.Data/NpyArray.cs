@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Gauntlet.Core.IO;
 using Gauntlet.Core.Numpy;
 
 namespace Gauntlet.Data;
@@ -83,17 +84,12 @@ public sealed class NpyArray
         return result;
     }
 
-    /// <summary>Reads a <c>.npy</c> file.</summary>
+    /// <summary>Reads a <c>.npy</c> file through <see cref="InputFile"/> (a regular file within <see cref="InputLimits.InputBytes"/>); the declared shape is checked against the file's length before allocating.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid or supported <c>.npy</c> file; the message names it and says why.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large, or the file is not a valid or supported <c>.npy</c> file; the message names it and says why.</exception>
     public static NpyArray Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"NumPy file not found: {path}", path);
-        }
-
-        using var file = File.OpenRead(path);
+        using var file = InputFile.OpenRead(path, "NumPy file");
         return Read(file, path);
     }
 

@@ -1,12 +1,15 @@
 using System.IO.Compression;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Data;
 
 /// <summary>
 /// A NumPy <c>.npz</c> archive: a zip of <c>.npy</c> members, stored or deflated (as written by
 /// <c>np.savez</c> and <c>np.savez_compressed</c>). Members are read on demand; each member's
-/// declared uncompressed size is checked against <see cref="MaxMemberBytes"/> before reading, and the
-/// decompressed stream is cut off at that size too, so a zip bomb cannot exhaust memory.
+/// declared uncompressed size is checked against <see cref="MaxMemberBytes"/> and against what its
+/// compressed size could inflate to (deflate tops out near 1032:1) before reading, and the
+/// decompressed stream is cut off at that size too, so a zip bomb cannot exhaust memory. The
+/// archive itself is opened through <see cref="InputFile"/> (a regular file within <see cref="InputLimits.InputBytes"/>).
 /// </summary>
 public sealed class NpzFile : IDisposable
 {
@@ -20,6 +23,10 @@ public sealed class NpzFile : IDisposable
         Path = path;
         MaxMemberBytes = maxMemberBytes;
     }
+
+    // Deflate cannot beat about 1032:1; the slack covers tiny members and stored entries.
+    private const long MaxDeflateRatio = 1032;
+    private const long DeflateSlack = 4096;
 
     /// <summary>The default cap on one member's uncompressed size: 2 GiB.</summary>
     public const long DefaultMaxMemberBytes = 2L << 30;
@@ -35,15 +42,10 @@ public sealed class NpzFile : IDisposable
 
     /// <summary>Opens an archive; dispose it when done.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a readable zip archive or a member name repeats; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large, the file is not a readable zip archive, or a member name repeats; the message names the file.</exception>
     public static NpzFile Open(string path, long maxMemberBytes = DefaultMaxMemberBytes)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"NumPy archive not found: {path}", path);
-        }
-
-        var file = File.OpenRead(path);
+        var file = InputFile.OpenRead(path, "NumPy archive");
         ZipArchive zip;
         try
         {
@@ -101,6 +103,11 @@ public sealed class NpzFile : IDisposable
         if (entry.Length > MaxMemberBytes)
         {
             throw new InvalidDataException($"{label}: declared uncompressed size {entry.Length} bytes exceeds the {MaxMemberBytes}-byte limit (possible zip bomb).");
+        }
+
+        if (entry.Length > (entry.CompressedLength * MaxDeflateRatio) + DeflateSlack)
+        {
+            throw new InvalidDataException($"{label}: declared uncompressed size {entry.Length} bytes is more than its {entry.CompressedLength} compressed bytes can inflate to (possible zip bomb).");
         }
 
         try

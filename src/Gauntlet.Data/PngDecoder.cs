@@ -84,17 +84,12 @@ public static class PngDecoder
     /// <summary>True when <paramref name="header"/> starts with the PNG signature.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> header) => header.Length >= 8 && header[..8].SequenceEqual(Signature);
 
-    /// <summary>Decodes a PNG file.</summary>
+    /// <summary>Decodes a PNG file, opened through <see cref="Gauntlet.Core.IO.InputFile"/> (a regular file within <see cref="Gauntlet.Core.IO.InputLimits.InputBytes"/>).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid PNG; the message names the file and the chunk.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large, or the file is not a valid PNG; the message names the file and the chunk.</exception>
     public static PngImage Decode(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"PNG file not found: {path}", path);
-        }
-
-        using var file = File.OpenRead(path);
+        using var file = Gauntlet.Core.IO.InputFile.OpenRead(path, "PNG image");
         return Decode(file, path);
     }
 

@@ -43,15 +43,12 @@ public static class ModelFile
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/> (or by <c>gauntlet train --out</c>).</summary>
+    /// <remarks>Both files are read through <see cref="InputFile"/>: regular files only, the manifest within <see cref="InputLimits.DocumentBytes"/> and nested at most <see cref="InputLimits.MaxNestingDepth"/> deep, the parameters within <see cref="InputLimits.InputBytes"/>.</remarks>
     /// <exception cref="FileNotFoundException">The parameter file or its manifest is missing.</exception>
-    /// <exception cref="InvalidDataException">The manifest is malformed or does not match the parameters.</exception>
+    /// <exception cref="InvalidDataException">A path is a folder, not a regular file or too large; the manifest is malformed or does not match the parameters.</exception>
     public static LoadedModel Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"model file not found: {path}", path);
-        }
-
+        InputFile.Check(path, "model file");
         var manifestPath = ManifestPath(path);
         if (!File.Exists(manifestPath))
         {
@@ -61,7 +58,8 @@ public static class ModelFile
         JsonNode root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(manifestPath)) ?? throw new InvalidDataException($"{manifestPath}: empty manifest.");
+            var text = InputFile.ReadAllText(manifestPath, "model manifest", InputLimits.DocumentBytes);
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = InputLimits.MaxNestingDepth }) ?? throw new InvalidDataException($"{manifestPath}: empty manifest.");
         }
         catch (JsonException ex)
         {
@@ -82,9 +80,9 @@ public static class ModelFile
             throw new InvalidDataException($"{manifestPath}: 'sample_shape' must be an array of integers and 'class_count' an integer.", ex);
         }
 
-        if (shape.Length != 3 || shape.Any(d => d <= 0) || classes < 2)
+        if (shape.Length != 3 || shape.Any(d => d <= 0) || classes < 2 || classes > InputLimits.MaxClasses)
         {
-            throw new InvalidDataException($"{manifestPath}: sample_shape [{string.Join(", ", shape)}] and class_count {classes}; expected [C, H, W] with positive sizes and at least 2 classes.");
+            throw new InvalidDataException($"{manifestPath}: sample_shape [{string.Join(", ", shape)}] and class_count {classes}; expected [C, H, W] with positive sizes and 2 to {InputLimits.MaxClasses} classes ({InputLimits.MaxClassesHowToRaise}).");
         }
 
         var names = root["class_names"]?.AsArray().Select(n => n!.ToString()).ToList() ?? [.. Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];

@@ -15,14 +15,29 @@ public sealed class OnnxClassifier : Module
     /// <summary>Wraps a loaded model.</summary>
     /// <param name="model">The model; it must have one runtime input and a float first output.</param>
     /// <exception cref="NotSupportedException">The graph uses unsupported operators.</exception>
+    /// <exception cref="InvalidDataException">The graph declares no runtime input or no output; the message names the model.</exception>
     public OnnxClassifier(OnnxModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        var name = model.Path ?? "the ONNX model";
+        if (!model.Graph.RuntimeInputs.Any())
+        {
+            throw new InvalidDataException($"{name}: the graph declares no inputs (every input is an initializer); a classifier needs one image input.");
+        }
+
+        if (model.Graph.Outputs.Count == 0)
+        {
+            throw new InvalidDataException($"{name}: the graph declares no outputs; a classifier needs one output of class scores.");
+        }
+
         _session = new OnnxSession(model);
         Eval();
     }
 
-    /// <summary>Loads and wraps a model file.</summary>
+    /// <summary>Loads and wraps a model file, read through <see cref="Gauntlet.Core.IO.InputFile"/> (a regular file within <see cref="Gauntlet.Core.IO.InputLimits.InputBytes"/>).</summary>
     /// <param name="path">The .onnx file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file, too large, or not a valid ONNX model.</exception>
     /// <returns>The classifier.</returns>
     public static OnnxClassifier Load(string path) => new(OnnxModel.Load(path));
 

@@ -296,11 +296,13 @@ public sealed class OnnxModel
 
     /// <summary>
     /// Loads a model file. External tensor data is read relative to the model's folder; locations
-    /// that escape it are refused.
+    /// that escape it are refused. The file and its external data are read through
+    /// <see cref="Gauntlet.Core.IO.InputFile"/>: regular files only, each within
+    /// <see cref="Gauntlet.Core.IO.InputLimits.InputBytes"/> (4 GiB unless GAUNTLET_MAX_INPUT_BYTES says otherwise).
     /// </summary>
     /// <param name="path">The .onnx file.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and the problem.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, a FIFO or device, over the size limit, or the file is malformed; the message names the file and the problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static OnnxModel Load(string path) => OnnxParser.LoadModel(path);
 
@@ -314,7 +316,8 @@ public sealed class OnnxModel
     /// <summary>Reads a standalone serialized <c>TensorProto</c> file (as in ONNX test data sets).</summary>
     /// <param name="path">The .pb file.</param>
     /// <returns>The decoded tensor.</returns>
-    /// <exception cref="InvalidDataException">The file is malformed.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The path is not a regular file within the size limit, or the file is malformed.</exception>
     public static OnnxTensor LoadTensor(string path) => OnnxParser.LoadTensor(path);
 
     /// <summary>Number of parameters (elements of all initializers) and their encoded size in bytes.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gauntlet.Core.IO;
 using Gauntlet.Core.Protobuf;
 
 namespace Gauntlet.Onnx;
@@ -8,19 +9,15 @@ internal static class OnnxParser
 {
     public static OnnxModel LoadModel(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"ONNX model '{path}' does not exist.", path);
-        }
-
-        var bytes = File.ReadAllBytes(path);
+        // One read policy for every input (regular files only, size capped before reading): see InputFile.
+        var bytes = InputFile.ReadAllBytes(path, "ONNX model");
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         return ParseModel(bytes, path, folder);
     }
 
     public static OnnxTensor LoadTensor(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = InputFile.ReadAllBytes(path, "ONNX tensor");
         try
         {
             var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
@@ -537,6 +534,15 @@ internal static class OnnxParser
             throw new OnnxFormatException($"tensor '{name}' external data file '{location}' does not exist");
         }
 
+        try
+        {
+            InputFile.Check(realFull, "ONNX external data");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new OnnxFormatException($"tensor '{name}' external data '{location}': {ex.Message}");
+        }
+
         long offset = 0, length = expected;
         if (entries.TryGetValue("offset", out var o) && !long.TryParse(o, System.Globalization.CultureInfo.InvariantCulture, out offset))
         {
@@ -553,7 +559,7 @@ internal static class OnnxParser
             throw new OnnxFormatException($"tensor '{name}' external data length {length} does not match the {expected} bytes its shape needs");
         }
 
-        using var fs = File.OpenRead(realFull);
+        using var fs = InputFile.OpenRead(realFull, "ONNX external data");
         if (offset < 0 || offset + length > fs.Length)
         {
             throw new OnnxFormatException($"tensor '{name}' external data range {offset}+{length} lies outside '{location}' ({fs.Length} bytes)");

@@ -14,7 +14,7 @@ public enum FileKind
     /// <summary>A folder.</summary>
     Directory,
 
-    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced, and never read by a scanner (a read may block forever or never end).</summary>
+    /// <summary>A character or block device, a FIFO or a socket: written to in place, never replaced, and never read as input (a read may block forever or never end).</summary>
     Special,
 }
 
@@ -38,8 +38,10 @@ public static partial class FileKinds
     private const int TypeMask = 0xF000;
     private const int RegularType = 0x8000;
     private const int DirectoryType = 0x4000;
+    private const int FifoType = 0x1000;
     private const int CharacterType = 0x2000;
     private const int BlockType = 0x6000;
+    private const int SocketType = 0xC000;
     private const int RdevOffset = 128; // u32 rdev_major, u32 rdev_minor
     private const int ErrNoEntry = 2;
     private const int ErrNotDirectory = 20;
@@ -47,13 +49,27 @@ public static partial class FileKinds
     /// <summary>The kind of <paramref name="path"/>, following symbolic links (a dangling link or a link loop is <see cref="FileKind.Missing"/>).</summary>
     /// <param name="path">The path to look at; it is never opened.</param>
     /// <returns>What the path names.</returns>
-    public static FileKind Of(string path)
+    public static FileKind Of(string path) => Describe(path).Kind;
+
+    /// <summary>
+    /// The kind of <paramref name="path"/>, following symbolic links, with a word for a special file
+    /// (<c>FIFO</c>, <c>character device</c>, <c>block device</c>, <c>socket</c>) for error messages.
+    /// </summary>
+    /// <param name="path">The path to look at; it is never opened.</param>
+    /// <returns>What the path names, and for a special file what kind it is (empty otherwise).</returns>
+    public static (FileKind Kind, string Description) Describe(string path)
     {
-        if (OperatingSystem.IsLinux() && TryStatx(path, out var kind))
+        if (OperatingSystem.IsLinux() && TryStatx(path, out var kind, out var description))
         {
-            return kind;
+            return (kind, description);
         }
 
+        var portable = Portable(path);
+        return (portable, portable == FileKind.Special ? "device" : string.Empty);
+    }
+
+    private static FileKind Portable(string path)
+    {
         if (Directory.Exists(path))
         {
             return FileKind.Directory;
@@ -126,9 +142,10 @@ public static partial class FileKinds
             : null;
     }
 
-    private static unsafe bool TryStatx(string path, out FileKind kind)
+    private static unsafe bool TryStatx(string path, out FileKind kind, out string description)
     {
         kind = FileKind.Missing;
+        description = string.Empty;
         var buffer = stackalloc byte[StatxSize];
         int result;
         try
@@ -152,6 +169,14 @@ public static partial class FileKinds
             RegularType => FileKind.Regular,
             DirectoryType => FileKind.Directory,
             _ => FileKind.Special,
+        };
+        description = mode switch
+        {
+            FifoType => "FIFO",
+            CharacterType => "character device",
+            BlockType => "block device",
+            SocketType => "socket",
+            _ => string.Empty,
         };
         return true;
     }

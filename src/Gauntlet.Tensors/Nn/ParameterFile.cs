@@ -48,11 +48,12 @@ public static class ParameterFile
         });
     }
 
-    /// <summary>Reads a file written by <see cref="Save"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a Gauntlet parameter file, is truncated, or is corrupt; the message names the file and the entry.</exception>
+    /// <summary>Reads a file written by <see cref="Save"/>, through <see cref="Gauntlet.Core.IO.InputFile"/> (a regular file within <see cref="Gauntlet.Core.IO.InputLimits.InputBytes"/>); each entry's size is checked against the bytes left before it is allocated.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the file is not a Gauntlet parameter file, is truncated, or is corrupt; the message names the file and the entry.</exception>
     public static Dictionary<string, Tensor> Load(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = Gauntlet.Core.IO.InputFile.OpenRead(path, "parameter file");
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var entry = "header";
