@@ -55,7 +55,8 @@ public sealed class AttackPerturbation : ITrainingPerturbation
         }
 
         settings = settings with { Norm = settings.Norm ?? Norm.Linf };
-        if (descriptor.Uses(AttackSetting.StepSize) && settings.StepSize is null && settings.Epsilon is { } epsilon)
+        // Madry's 2.5·ε/steps is for iterative attacks; a single-step attack with a step size (R+FGSM) keeps its own default.
+        if (descriptor.Uses(AttackSetting.StepSize) && descriptor.Uses(AttackSetting.Steps) && settings.StepSize is null && settings.Epsilon is { } epsilon)
         {
             var steps = settings.Steps ?? (int)descriptor.Parameter(AttackSetting.Steps)!.Default!.Value;
             settings = settings with { StepSize = 2.5f * epsilon / steps };
