@@ -5,7 +5,7 @@ namespace Gauntlet.Cli;
 /// <summary>Resolves the <c>--data</c> value the commands share into image sets.</summary>
 internal static class DataArguments
 {
-    public const string Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), a folder of IDX files or of PNG images (one subfolder per class), or an .npy/.npz image array (labels from --labels or the .npz's labels/y member).";
+    public const string Description = "'fashion-mnist' (Debian's dataset-fashion-mnist), 'demo' (the embedded 1,000-image subset), a folder of IDX files or of PNG images (one subfolder per class), an IDX image file (raw or .gz; labels from --labels), or an .npy/.npz image array (labels from --labels or the .npz's labels/y member).";
 
     public const string LabelsDescription = "Labels for an image array given with --data: .npy, IDX, or a CSV column (string labels are numbered alphabetically; a warning shows the mapping). Refused for 'demo' and 'fashion-mnist', which carry their own.";
 

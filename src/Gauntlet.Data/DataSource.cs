@@ -157,7 +157,16 @@ public static class DataSource
             case ".png":
                 throw new InvalidDataException($"{nameOrPath}: a single PNG is not a data set; pass a folder with one subfolder of PNGs per class.");
             default:
-                throw new InvalidDataException($"{nameOrPath}: unrecognised data file extension '{extension}'; expected .npy, .npz, .csv, a folder, 'fashion-mnist' or 'demo'.");
+                if (IsIdx(nameOrPath))
+                {
+                    var idxLabels = labelsPath is null
+                        ? throw new FileNotFoundException($"{nameOrPath}: an IDX image file needs a labels file (--labels: IDX, .npy or CSV).")
+                        : LabelFile.Load(labelsPath);
+                    Warn(idxLabels, warn);
+                    return new LoadedData(FromIdxImages(IdxFile.Read(nameOrPath), nameOrPath, idxLabels, nameOrPath), null);
+                }
+
+                throw new InvalidDataException($"{nameOrPath}: unrecognised data file extension '{extension}'; expected .npy, .npz, .csv, an IDX image file (raw or .gz), a folder, 'fashion-mnist' or 'demo'.");
         }
     }
 
@@ -204,6 +213,12 @@ public static class DataSource
 
         var file = LabelFile.Load(labelsPath ?? labelsPathIdx);
         Warn(file, warn);
+        return FromIdxImages(images, imagesPath, file, source);
+    }
+
+    // An IDX file [N, H, W] (uint8 scaled to [0, 1]) with labels from any label file.
+    private static LabeledImages FromIdxImages(IdxFile images, string imagesPath, LabelFile file, string source)
+    {
         if (images.Dimensions.Count != 3)
         {
             throw new InvalidDataException($"{imagesPath}: image file has shape [{string.Join(", ", images.Dimensions)}]; expected [N, H, W].");
@@ -213,6 +228,15 @@ public static class DataSource
         var data = images.Values.Select(v => v / divisor).ToArray();
         var tensor = Tensor.FromArray(data, images.Dimensions[0], 1, images.Dimensions[1], images.Dimensions[2]);
         return new LabeledImages(tensor, file.Labels, Math.Max(1, file.ClassCount), source, file.ClassNames, file.Source);
+    }
+
+    // An IDX file, raw or gzip-compressed, whatever its name (t10k-images-idx3-ubyte, x.idx, x.gz).
+    private static bool IsIdx(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = InputFile.OpenRead(path, "data set");
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return (read >= 2 && head[0] == 0x1F && head[1] == 0x8B) || IdxFile.HasMagic(head[..read]);
     }
 
     private static void Warn(LabelFile file, Action<string>? warn)

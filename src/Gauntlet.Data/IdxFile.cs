@@ -35,6 +35,13 @@ public sealed class IdxFile
     public IdxElementType ElementType { get; }
 
     /// <summary>
+    /// True when <paramref name="head"/> (a file's first bytes) starts like an uncompressed IDX file:
+    /// two zero bytes, a known element-type code and 1–4 dimensions.
+    /// </summary>
+    public static bool HasMagic(ReadOnlySpan<byte> head) =>
+        head.Length >= 4 && head[0] == 0 && head[1] == 0 && head[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && head[3] is >= 1 and <= 4;
+
+    /// <summary>
     /// Reads an IDX file, raw or gzip, through <see cref="InputFile"/> (a regular file within
     /// <see cref="InputLimits.InputBytes"/>). The size the header declares is checked before anything is
     /// allocated: against the bytes that follow for a raw file, and for gzip against both the input

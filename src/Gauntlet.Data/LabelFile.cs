@@ -65,7 +65,7 @@ public sealed class LabelFile
         }
 
         var gzip = read >= 2 && head[0] == 0x1F && head[1] == 0x8B;
-        var idx = read >= 4 && head[0] == 0 && head[1] == 0 && head[2] is 0x08 or 0x09 or 0x0B or 0x0C or 0x0D or 0x0E && head[3] is >= 1 and <= 4;
+        var idx = IdxFile.HasMagic(head);
         if (gzip || idx)
         {
             var file = IdxFile.Read(path);

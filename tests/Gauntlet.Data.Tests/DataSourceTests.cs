@@ -35,6 +35,46 @@ public sealed class DataSourceTests : TempDirTest
         Assert.Equal(4, set.ClassCount);
     }
 
+    [Theory]
+    [InlineData("images-idx3-ubyte", false)]
+    [InlineData("x.idx", false)]
+    [InlineData("images.gz", true)]
+    public void Load_IdxImageFile_WithLabelsFromAnyLabelFile_RawOrGzip(string name, bool gzip)
+    {
+        byte[] images = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255, 51, 102];
+        if (gzip)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zip.Write(images);
+            }
+
+            images = buffer.ToArray();
+        }
+
+        var x = Write(name, images);
+        var idxLabels = Write("labels-idx1-ubyte", [0, 0, 8, 1, 0, 0, 0, 2, 3, 1]);
+        var npyLabels = Write("y.npy", TestFiles.Npy("<i8", [2], TestFiles.Int64Le(3, 1)));
+
+        foreach (var labels in new[] { idxLabels, npyLabels })
+        {
+            var set = DataSource.Load(x, labels).Images!;
+            Assert.Equal(new Tensors.Shape(2, 1, 1, 2), set.Images.Shape);
+            Assert.Equal([0f, 1f, 0.2f, 0.4f], set.Images.ToArray());
+            Assert.Equal([3, 1], set.Labels);
+        }
+
+        Assert.Contains("needs a labels file", Assert.Throws<FileNotFoundException>(() => DataSource.Load(x)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownExtensionThatIsNotIdx_NamesTheAcceptedFormats()
+    {
+        var x = Write("x.bin", [1, 2, 3, 4, 5]);
+        Assert.Contains("an IDX image file (raw or .gz)", Assert.Throws<InvalidDataException>(() => DataSource.Load(x, x)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_ImageFolder()
     {
