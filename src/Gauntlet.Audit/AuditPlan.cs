@@ -34,6 +34,13 @@ public sealed record AuditPlan
     /// <summary>Stop and write a partial report after this many seconds (0 = no limit).</summary>
     public double TimeBudgetSeconds { get; init; }
 
+    /// <summary>
+    /// Lifts the documented limits on samples, batch and attack strengths
+    /// (<see cref="Gauntlet.Core.RunLimits"/>; <c>allow_unbounded: true</c> in a plan, or
+    /// <c>--no-limits</c>). Values must still be valid.
+    /// </summary>
+    public bool AllowUnbounded { get; init; }
+
     /// <summary>The threat models, in the order they run.</summary>
     public IReadOnlyList<ThreatModel> Threats { get; init; } = [];
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Registry;
+using Gauntlet.Core;
 using Gauntlet.Core.IO;
+using Gauntlet.Models;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -15,13 +17,18 @@ namespace Gauntlet.Audit;
 /// </summary>
 public static class AuditPlanReader
 {
-    private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "threats", "thresholds", "assessments"];
+    private static readonly string[] PlanKeys = ["samples", "seed", "batch", "pgd_steps", "apgd_steps", "apgd_target_classes", "max_queries", "noise_trials", "time_budget_seconds", "allow_unbounded", "threats", "thresholds", "assessments"];
     private static readonly string[] ThreatKeys = ["name", "norm", "epsilons", "reference_epsilon", "attacks"];
 
+    /// <summary>Largest <c>time_budget_seconds</c> (and <c>--time-budget</c>): one year.</summary>
+    public const double MaxTimeBudgetSeconds = 31_536_000;
+
     /// <summary>Reads and validates a plan file, read through <see cref="InputFile"/> (a regular file within <see cref="InputLimits.DocumentBytes"/>).</summary>
+    /// <param name="path">The plan file.</param>
+    /// <param name="allowUnbounded">Lift the limits as <c>allow_unbounded: true</c> would (the CLI's <c>--no-limits</c>).</param>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">The path is a folder, not a regular file or too large; the file is not valid YAML/JSON, nests too deeply, or a field is wrong; the message says which.</exception>
-    public static AuditPlan Load(string path) => Parse(InputFile.ReadAllText(path, "audit plan", InputLimits.DocumentBytes), path);
+    public static AuditPlan Load(string path, bool allowUnbounded = false) => Parse(InputFile.ReadAllText(path, "audit plan", InputLimits.DocumentBytes), path, allowUnbounded);
 
     /// <summary>
     /// Parses and validates plan text; <paramref name="source"/> names it in errors. Before the document
@@ -29,8 +36,11 @@ public static class AuditPlanReader
     /// <see cref="InputLimits.MaxNestingDepth"/>: building the node tree recurses once per level, so a
     /// deep enough document would otherwise overflow the stack and kill the process.
     /// </summary>
+    /// <param name="text">The YAML or JSON text.</param>
+    /// <param name="source">What the text is called in errors (its path).</param>
+    /// <param name="allowUnbounded">Lift the limits as <c>allow_unbounded: true</c> would (the CLI's <c>--no-limits</c>).</param>
     /// <exception cref="InvalidDataException">The text is not valid YAML/JSON, nests too deeply, or a field is wrong.</exception>
-    public static AuditPlan Parse(string text, string source)
+    public static AuditPlan Parse(string text, string source, bool allowUnbounded = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var stream = new YamlStream();
@@ -51,7 +61,7 @@ public static class AuditPlanReader
 
         if (stream.Documents.Count == 0)
         {
-            return Validate(AuditPlan.Default, source);
+            return Validate(AuditPlan.Default with { AllowUnbounded = allowUnbounded }, source);
         }
 
         var root = stream.Documents[0].RootNode as YamlMappingNode
@@ -69,7 +79,8 @@ public static class AuditPlanReader
             ApgdTargetClasses = reader.Int(root, "apgd_target_classes", defaults.ApgdTargetClasses, min: 1),
             MaxQueries = reader.Int(root, "max_queries", defaults.MaxQueries, min: 3),
             NoiseTrials = reader.Int(root, "noise_trials", defaults.NoiseTrials, min: 1),
-            TimeBudgetSeconds = reader.Number(root, "time_budget_seconds", defaults.TimeBudgetSeconds, "time_budget_seconds"),
+            TimeBudgetSeconds = reader.Number(root, "time_budget_seconds", defaults.TimeBudgetSeconds, "time_budget_seconds", MaxTimeBudgetSeconds),
+            AllowUnbounded = allowUnbounded || reader.Bool(root, "allow_unbounded"),
             Threats = root.Children.TryGetValue(new YamlScalarNode("threats"), out var threats) ? ReadThreats(reader, threats) : defaults.Threats,
             Thresholds = root.Children.TryGetValue(new YamlScalarNode("thresholds"), out var thresholds) ? ReadThresholds(reader, thresholds) : defaults.Thresholds,
             Assessments = root.Children.TryGetValue(new YamlScalarNode("assessments"), out var assessments)
@@ -104,10 +115,15 @@ public static class AuditPlanReader
         }
     }
 
-    /// <summary>Checks cross-field rules: unique threat names, ascending budgets, thresholds naming real threats and budgets.</summary>
+    /// <summary>
+    /// Checks cross-field rules (unique threat names, ascending budgets, thresholds naming real
+    /// threats and budgets) and, unless <see cref="AuditPlan.AllowUnbounded"/>, the documented
+    /// limits on samples, batch and attack strengths (<see cref="RunLimits"/>).
+    /// </summary>
     /// <exception cref="InvalidDataException">A rule is broken.</exception>
     public static AuditPlan Validate(AuditPlan plan, string source)
     {
+        CheckCounts(plan, source);
         if (plan.Assessments is { } modules)
         {
             if (modules.Count == 0)
@@ -196,6 +212,69 @@ public static class AuditPlanReader
         return plan;
     }
 
+    /// <summary>
+    /// Checks every budget against the model's input domain, known only once the model is loaded:
+    /// an L∞ budget at most the domain's width, an L2 budget at most its diameter
+    /// (width·√<paramref name="sampleSize"/>); beyond those every input is reachable and the figure
+    /// means nothing.
+    /// </summary>
+    /// <param name="plan">The plan, already validated.</param>
+    /// <param name="range">The model's input domain.</param>
+    /// <param name="sampleSize">Values per sample.</param>
+    /// <param name="source">What the plan is called in errors.</param>
+    /// <exception cref="InvalidDataException">A budget is larger than the domain; the message names its key path.</exception>
+    public static void ValidateDomain(AuditPlan plan, InputRange range, long sampleSize, string source)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var width = (double)range.Max - range.Min;
+        var diameter = width * Math.Sqrt(sampleSize);
+        for (var t = 0; t < plan.Threats.Count; t++)
+        {
+            var threat = plan.Threats[t];
+            var (bound, what) = threat.Norm == "l2" ? (diameter, "L2 diameter") : (width, "width");
+            for (var k = 0; k < threat.Epsilons.Count; k++)
+            {
+                if (threat.Epsilons[k] > bound)
+                {
+                    throw new InvalidDataException(
+                        $"{source}: threats[{t}] ({threat.Name}).epsilons[{k}]: {threat.Epsilons[k].ToString(CultureInfo.InvariantCulture)} exceeds the {what} {bound.ToString("G4", CultureInfo.InvariantCulture)} of the input domain [{range.Min.ToString(CultureInfo.InvariantCulture)}, {range.Max.ToString(CultureInfo.InvariantCulture)}]; every input would be reachable.");
+                }
+            }
+        }
+    }
+
+    // Loop counts and sizes: valid (≥ their minimum) always; within the documented limits unless the plan lifts them.
+    private static void CheckCounts(AuditPlan plan, string source)
+    {
+        (string Key, int Value, int Min, int Limit)[] counts =
+        [
+            ("samples", plan.Samples, 1, RunLimits.MaxSamples),
+            ("batch", plan.Batch, 1, RunLimits.MaxBatch),
+            ("pgd_steps", plan.PgdSteps, 1, RunLimits.MaxSteps),
+            ("apgd_steps", plan.ApgdSteps, 1, RunLimits.MaxSteps),
+            ("apgd_target_classes", plan.ApgdTargetClasses, 1, RunLimits.MaxTargetClasses),
+            ("max_queries", plan.MaxQueries, 3, RunLimits.MaxQueriesPerSample),
+            ("noise_trials", plan.NoiseTrials, 1, RunLimits.MaxNoiseTrials),
+        ];
+        foreach (var (key, value, min, limit) in counts)
+        {
+            if (value < min)
+            {
+                throw new InvalidDataException($"{source}: {key} is {RunLimits.Format(value)}; expected a whole number ≥ {RunLimits.Format(min)}.");
+            }
+
+            if (value > limit && !plan.AllowUnbounded)
+            {
+                throw new InvalidDataException($"{source}: {key} is {RunLimits.Format(value)}, over the limit of {RunLimits.Format(limit)} (docs/limits.md); set {RunLimits.PlanSwitch} in the plan or pass {RunLimits.CliSwitch} to allow it.");
+            }
+        }
+
+        if (!(plan.TimeBudgetSeconds >= 0 && plan.TimeBudgetSeconds <= MaxTimeBudgetSeconds))
+        {
+            throw new InvalidDataException($"{source}: time_budget_seconds is {plan.TimeBudgetSeconds.ToString(CultureInfo.InvariantCulture)}; expected a number in [0, {MaxTimeBudgetSeconds.ToString(CultureInfo.InvariantCulture)}].");
+        }
+    }
+
     private static List<ThreatModel> ReadThreats(NodeReader reader, YamlNode node)
     {
         var list = reader.Sequence(node, "threats");
@@ -211,7 +290,7 @@ public static class AuditPlanReader
                 Name = reader.String(map, "name", path) ?? norm,
                 Norm = norm.ToLowerInvariant(),
                 Epsilons = map.Children.TryGetValue(new YamlScalarNode("epsilons"), out var eps)
-                    ? [.. reader.Sequence(eps, $"{path}.epsilons").Children.Select((e, k) => (float)reader.Number(e, $"{path}.epsilons[{k}]"))]
+                    ? [.. reader.Sequence(eps, $"{path}.epsilons").Children.Select((e, k) => reader.Budget(e, $"{path}.epsilons[{k}]"))]
                     : throw reader.Error($"{path}.epsilons", "is required (a list of budgets)"),
                 ReferenceEpsilon = map.Children.TryGetValue(new YamlScalarNode("reference_epsilon"), out var reference) ? (float)reader.Number(reference, $"{path}.reference_epsilon") : null,
                 Attacks = map.Children.TryGetValue(new YamlScalarNode("attacks"), out var attacks)
@@ -288,7 +367,7 @@ public static class AuditPlanReader
                 : throw Error(path, $"is '{text}'; expected a number");
         }
 
-        public double Number(YamlMappingNode map, string key, double fallback, string path)
+        public double Number(YamlMappingNode map, string key, double fallback, string path, double max = double.MaxValue)
         {
             if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
             {
@@ -296,7 +375,34 @@ public static class AuditPlanReader
             }
 
             var value = Number(node, path);
-            return value >= 0 ? value : throw Error(path, $"is {value.ToString(CultureInfo.InvariantCulture)}; expected a number ≥ 0");
+            return value >= 0 && value <= max
+                ? value
+                : throw Error(path, $"is {value.ToString(CultureInfo.InvariantCulture)}; expected a number in [0, {max.ToString(CultureInfo.InvariantCulture)}]");
+        }
+
+        // A budget: positive and finite as a float (1e39 would overflow to ∞).
+        public float Budget(YamlNode node, string path)
+        {
+            var value = Number(node, path);
+            return value > 0 && value <= float.MaxValue
+                ? (float)value
+                : throw Error(path, $"is {value.ToString(CultureInfo.InvariantCulture)}; expected a positive, finite budget");
+        }
+
+        public bool Bool(YamlMappingNode map, string key)
+        {
+            if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+            {
+                return false;
+            }
+
+            var text = Scalar(node, key);
+            return text switch
+            {
+                "true" or "True" or "TRUE" => true,
+                "false" or "False" or "FALSE" => false,
+                _ => throw Error(key, $"is '{text}'; expected true or false"),
+            };
         }
 
         public int Int(YamlMappingNode map, string key, int fallback, int min)
@@ -306,10 +412,11 @@ public static class AuditPlanReader
                 return fallback;
             }
 
+            // Parsed as a long so a value past int's range reads as out of range, not as malformed.
             var text = Scalar(node, key);
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
-                ? value
-                : throw Error(key, $"is '{text}'; expected a whole number ≥ {min.ToString(CultureInfo.InvariantCulture)}");
+            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= int.MaxValue
+                ? (int)value
+                : throw Error(key, $"is '{text}'; expected a whole number between {RunLimits.Format(min)} and {RunLimits.Format(int.MaxValue)}");
         }
     }
 }

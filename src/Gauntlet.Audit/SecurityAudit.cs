@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Gauntlet.Attacks;
 using Gauntlet.Audit.Assessments;
 using Gauntlet.Audit.Reporting;
+using Gauntlet.Core;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Onnx;
@@ -53,6 +54,22 @@ public sealed class SecurityAudit
         if (data.Labels.Any(l => l >= subject.Classifier.ClassCount))
         {
             throw new ArgumentException($"{data.Source}: labels reach class {data.Labels.Max()} but the model has {subject.Classifier.ClassCount} classes.", nameof(data));
+        }
+
+        // Budgets against the model's domain, and the batch tensor's size, need the model and the data.
+        var sampleSize = subject.Classifier.SampleShape.Size;
+        try
+        {
+            AuditPlanReader.ValidateDomain(plan, subject.Classifier.InputRange, sampleSize, "audit plan");
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(plan));
+        }
+
+        if (RunLimits.BatchProblem(Math.Min(plan.Batch, Math.Max(1, Math.Min(plan.Samples, data.Count))), sampleSize, plan.AllowUnbounded, RunLimits.PlanSwitch) is { } problem)
+        {
+            throw new ArgumentException($"audit plan: batch: {problem}.", nameof(plan));
         }
 
         _subject = subject;

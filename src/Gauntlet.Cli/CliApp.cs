@@ -66,7 +66,7 @@ public static class CliApp
             if (parsed.Errors.Count > 0)
             {
                 // One line, like every other user error: the parser's messages can span lines (a list of allowed values).
-                var messages = parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                var messages = parsed.Errors.Select(e => string.Join(' ', e.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.'));
                 errorWriter.WriteLine($"error: {string.Join("; ", messages)} (see --help)");
                 return ExitUserError;
             }
@@ -75,7 +75,7 @@ public static class CliApp
         }
         catch (Exception ex) when (IsUserError(ex))
         {
-            errorWriter.WriteLine($"error: {ex.Message}");
+            errorWriter.WriteLine($"error: {UserMessage(ex)}");
             return ExitUserError;
         }
         catch (OperationCanceledException)
@@ -111,6 +111,26 @@ public static class CliApp
         NotSupportedException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// The message of a user error as one line, without the " (Parameter 'x')" that
+    /// <see cref="ArgumentException"/> appends: the parameter is a C# name the user never typed.
+    /// </summary>
+    internal static string UserMessage(Exception ex)
+    {
+        var message = ex.Message;
+        if (ex is ArgumentException { ParamName: { } name })
+        {
+            var suffix = $" (Parameter '{name}')";
+            var at = message.LastIndexOf(suffix, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                message = message.Remove(at, suffix.Length);
+            }
+        }
+
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 
     private sealed class PrintVersionAction : SynchronousCommandLineAction
     {

@@ -17,6 +17,8 @@ internal sealed class ModelArguments
         Model = modelOptional
             ? new Argument<string>("model") { Description = ModelDescription, Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => DemoModel.Name }
             : new Argument<string>("model") { Description = ModelDescription };
+        NumericOption.ValidateList(Mean, positive: false);
+        NumericOption.ValidateList(Std, positive: true);
     }
 
     public Argument<string> Model { get; }

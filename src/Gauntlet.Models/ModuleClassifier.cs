@@ -23,31 +23,36 @@ public sealed class ModuleClassifier : IClassifier
     /// <param name="inputRange">The valid input domain (default [0, 1]).</param>
     /// <param name="mean">Per-channel means (channel = first sample dimension), or null.</param>
     /// <param name="std">Per-channel standard deviations, or null.</param>
-    /// <exception cref="ArgumentException">Mean/std lengths do not match the channel count, or a std is not positive.</exception>
+    /// <exception cref="ArgumentException">Mean/std lengths do not match the channel count, a std is not positive and finite, or a mean is not finite.</exception>
     public ModuleClassifier(Module model, Shape sampleShape, int classCount, InputRange? inputRange = null, float[]? mean = null, float[]? std = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         if (sampleShape.Rank == 0)
         {
-            throw new ArgumentException("ModuleClassifier: the sample shape must have at least one dimension.", nameof(sampleShape));
+            throw new ArgumentException("the sample shape must have at least one dimension.", nameof(sampleShape));
         }
 
         var channels = sampleShape[0];
         if ((mean is null) != (std is null))
         {
-            throw new ArgumentException("ModuleClassifier: give both --mean and --std, or neither.", nameof(mean));
+            throw new ArgumentException("give both --mean and --std, or neither.", nameof(mean));
         }
 
         if (mean is not null && std is not null)
         {
             if (mean.Length != channels || std.Length != channels)
             {
-                throw new ArgumentException($"ModuleClassifier: {mean.Length} means and {std.Length} stds given for {channels} channels (sample shape {sampleShape}); expected one per channel.", nameof(mean));
+                throw new ArgumentException($"{mean.Length} means and {std.Length} stds given for {channels} channels (sample shape {sampleShape}); expected one per channel.", nameof(mean));
             }
 
-            if (std.Any(s => !(s > 0f)))
+            if (std.Any(s => !(s > 0f) || !float.IsFinite(s)))
             {
-                throw new ArgumentException($"ModuleClassifier: every std must be positive (got {string.Join(", ", std)}).", nameof(std));
+                throw new ArgumentException($"every std must be positive and finite (got {string.Join(", ", std)}).", nameof(std));
+            }
+
+            if (mean.Any(m => !float.IsFinite(m)))
+            {
+                throw new ArgumentException($"every mean must be finite (got {string.Join(", ", mean)}).", nameof(mean));
             }
 
             var broadcast = new int[sampleShape.Rank];

@@ -56,7 +56,13 @@ public readonly record struct TrainingProgress(int Epoch, int SamplesDone, int S
 public static class Trainer
 {
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, validating after each epoch.</summary>
+    /// <remarks>
+    /// The loss of every batch is checked before its backward pass, and the weights after each
+    /// epoch: a NaN or infinite value stops training at once with
+    /// <see cref="TrainingDivergedException"/>, so a diverged run never yields a model.
+    /// </remarks>
     /// <exception cref="ArgumentException">An option is out of range or the optimizer name is unknown.</exception>
+    /// <exception cref="TrainingDivergedException">A batch's loss was not finite.</exception>
     public static IReadOnlyList<EpochResult> Fit(
         Module model,
         LabeledImages train,
@@ -65,7 +71,7 @@ public static class Trainer
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        if (options.Epochs < 1 || options.BatchSize < 1 || !(options.LearningRate > 0f))
+        if (options.Epochs < 1 || options.BatchSize < 1 || !(options.LearningRate > 0f) || !float.IsFinite(options.LearningRate))
         {
             throw new ArgumentException($"training options: epochs {options.Epochs}, batch {options.BatchSize}, learning rate {options.LearningRate}; expected positive values.", nameof(options));
         }
@@ -96,6 +102,7 @@ public static class Trainer
             var correct = 0;
             var seen = 0;
             var lr = optimizer.LearningRate;
+            var step = 0;
             foreach (var (x, y) in train.Batches(options.BatchSize, order))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -103,16 +110,29 @@ public static class Trainer
                 optimizer.ZeroGrad();
                 var logits = model.Forward(input);
                 var loss = Losses.CrossEntropy(logits, y);
+                var lossValue = loss.Item();
+                step++;
+                if (!double.IsFinite(lossValue))
+                {
+                    throw new TrainingDivergedException(epoch, step, lossValue, lr);
+                }
+
                 loss.Backward();
                 optimizer.Step();
-                lossSum += loss.Item() * y.Length;
+                lossSum += lossValue * y.Length;
                 correct += CountCorrect(logits, y);
                 seen += y.Length;
                 progress?.Report(new TrainingProgress(epoch, seen, train.Count, lossSum / seen, (double)correct / seen));
             }
 
+            // The last step's update is not seen by any loss: check the weights themselves.
+            if (parameters.Any(p => !AllFinite(p.ReadOnlySpan)))
+            {
+                throw new TrainingDivergedException(epoch, step, "weights not finite after the update", lr);
+            }
+
             schedule?.Step();
-            double? valAccuracy = validation is null ? null : Evaluate(model, validation, options.BatchSize * 4);
+            double? valAccuracy = validation is null ? null : Evaluate(model, validation, (int)Math.Min(options.BatchSize * 4L, int.MaxValue));
             results.Add(new EpochResult(epoch, lossSum / seen, (double)correct / seen, valAccuracy, lr, clock.Elapsed.TotalSeconds));
         }
 
@@ -176,6 +196,19 @@ public static class Trainer
         var mixed = x.Detach().Clone();
         adversarial.ReadOnlySpan.CopyTo(mixed.Span[..(m * per)]);
         return mixed;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int CountCorrect(Tensor logits, int[] labels)

@@ -47,7 +47,7 @@ public class AuditPlanReaderTests
     [InlineData("sampels: 3", "sampels is not a known key")]
     [InlineData("threats:\n  - norm: l1\n    epsilons: [0.1]", "threats[0] (l1).norm")]
     [InlineData("threats:\n  - norm: linf\n    epsilons: [0.1, 0.05]", "strictly ascending")]
-    [InlineData("threats:\n  - norm: linf\n    epsilons: [-0.1]", "positive numbers")]
+    [InlineData("threats:\n  - norm: linf\n    epsilons: [-0.1]", "threats[0].epsilons[0] is -0.1; expected a positive, finite budget")]
     [InlineData("threats:\n  - norm: linf\n    epsilons: [0.1]\n    attacks: [pgd, laser]", "unknown attack 'laser'")]
     [InlineData("threats:\n  - norm: linf\n    epsilons: [0.1]\n    attacks: [pgd, deepfool]", "'deepfool' cannot run in an audit")]
     [InlineData("threats:\n  - norm: l2\n    epsilons: [0.5]\n    attacks: [pgd, mi-fgsm]", "threats[0] (l2).attacks: 'mi-fgsm' does not support norm l2; it supports linf only")]

@@ -65,9 +65,9 @@ public sealed class AttackRegistryCommandTests(TrainedDemoModel model) : IClassF
     }
 
     [Theory]
-    [InlineData(new[] { "--steps", "0" }, "--steps: pgd: steps = 0 is out of range")]
-    [InlineData(new[] { "--restarts", "0" }, "--restarts: pgd: restarts = 0")]
-    [InlineData(new[] { "--attack", "square", "--max-queries", "2" }, "--max-queries: square: max_queries = 2")]
+    [InlineData(new[] { "--steps", "0" }, "--steps: '0' is not a whole number between 1 and")]
+    [InlineData(new[] { "--restarts", "0" }, "--restarts: '0' is not a whole number between 1 and")]
+    [InlineData(new[] { "--attack", "square", "--max-queries", "2" }, "--max-queries: '2' is not a whole number between 3 and")]
     public void OutOfRangeParameter_IsOneLineUserError_NamingTheOption(string[] options, string expected)
     {
         var (code, _, _, error) = CliRunner.Run(["attack", model.ModelPath, "--data", "demo", "--limit", "8", .. options]);

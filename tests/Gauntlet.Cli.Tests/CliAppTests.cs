@@ -86,7 +86,7 @@ public sealed class CliAppTests : IDisposable
     {
         var (code, _, _, error) = Run("train", "--data", "demo", "--adversarial", "fgsm", option, value);
         Assert.Equal(CliApp.ExitUserError, code);
-        Assert.StartsWith("error: --adv-eps", Assert.Single(error.Trim().Split('\n')));
+        Assert.StartsWith($"error: {option}: ", Assert.Single(error.Trim().Split('\n')));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Globalization;
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Registry;
 using Gauntlet.Attacks.Universal;
+using Gauntlet.Core;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -21,27 +22,29 @@ internal static class AttackCommand
         attack.AcceptOnlyFromAmong([.. AttackRegistry.NamesAndAliases]);
         var norm = new Option<string?>("--norm") { Description = "linf or l2 (default: the attack's first norm in --list, linf except for cw, which is l2 only)." };
         norm.AcceptOnlyFromAmong("linf", "l2");
-        var eps = new Option<float>("--eps") { Description = "Perturbation budget ε in the input domain (salt-and-pepper: the fraction of pixels changed; ignored by the minimum-norm attacks deepfool and cw, by spatial and by patch).", DefaultValueFactory = _ => 0.1f };
-        var steps = new Option<int?>("--steps") { Description = "Iterations (default: the attack's own, see --list; noise baselines: trials; patch: training epochs)." };
-        var stepSize = new Option<float?>("--step-size") { Description = "Step size α of fixed-step attacks (default ε/4; patch: 0.05)." };
-        var restarts = new Option<int?>("--restarts") { Description = "Random restarts (pgd, apgd-*; default 1)." };
+        var eps = NumericOption.Float("--eps", "Perturbation budget ε in the input domain (salt-and-pepper: the fraction of pixels changed; ignored by the minimum-norm attacks deepfool and cw, by spatial and by patch); at most the domain's width (L∞) or diameter (L2).", 0.1f, RealRange.Positive(1e6));
+        var steps = NumericOption.OptionalInt("--steps", "Iterations (default: the attack's own, see --list; noise baselines: trials; patch: training epochs).", min: 1, limit: RunLimits.MaxSteps);
+        var stepSize = NumericOption.OptionalFloat("--step-size", "Step size α of fixed-step attacks (default ε/4; patch: 0.05).", RealRange.Positive(1e6));
+        var restarts = NumericOption.OptionalInt("--restarts", "Random restarts (pgd, apgd-*; default 1).", min: 1, limit: RunLimits.MaxRestarts);
         var randomStart = new Option<bool?>("--random-start") { Description = "pgd: start from a uniform random point of the ε-ball (true, the default) or from the clean input (false)." };
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = new Option<int?>("--limit") { Description = "Attack only the first N images.", DefaultValueFactory = _ => 500 };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 100 };
-        var seed = new Option<int>("--seed") { Description = "Seed for random starts.", DefaultValueFactory = _ => 0 };
+        var limit = NumericOption.OptionalInt("--limit", "Attack only the first N images (default 500).", min: 1, limit: RunLimits.MaxSamples);
+        limit.DefaultValueFactory = _ => 500;
+        var batch = NumericOption.Int("--batch", "Batch size.", 100, min: 1, limit: RunLimits.MaxBatch);
+        var seed = NumericOption.Int("--seed", "Seed for random starts.", 0, min: int.MinValue);
         var json = new Option<string?>("--json") { Description = "Also write the aggregate results as JSON; '-' writes it to standard output and the summary to standard error." };
-        var maxQueries = new Option<int?>("--max-queries") { Description = "Query budget per sample for black-box attacks (square, hopskipjump; default 1000); trials for the noise baselines are --steps." };
+        var maxQueries = NumericOption.OptionalInt("--max-queries", "Query budget per sample for black-box attacks (square, hopskipjump; default 1000); trials for the noise baselines are --steps.", min: 3, limit: RunLimits.MaxQueriesPerSample);
         var targeted = new Option<bool>("--targeted") { Description = "Targeted attack towards class (label + 1) mod K, a fixed, reproducible choice of wrong class." };
         var list = new Option<bool>("--list") { Description = "Describe every attack and its parameters, then exit." };
         var saveExamples = new Option<string?>("--save-examples") { Description = "Write PNGs of the first --examples attacked images (clean, adversarial, amplified perturbation) and an index.json to this folder (created if missing; its parent must exist). All files appear together or none do." };
-        var examples = new Option<int>("--examples") { Description = "How many images --save-examples writes.", DefaultValueFactory = _ => 16 };
-        var patchSize = new Option<float>("--patch-size") { Description = "patch: the patch's area as a fraction of the image (side = round(√(F·H·W))).", DefaultValueFactory = _ => 0.1f };
-        var patchTarget = new Option<int?>("--patch-target") { Description = "patch: train a targeted patch towards this class (default: untargeted)." };
+        var examples = NumericOption.Int("--examples", "How many images --save-examples writes.", 16, min: 1, limit: RunLimits.MaxExamples);
+        var patchSize = NumericOption.Float("--patch-size", "patch: the patch's area as a fraction of the image (side = round(√(F·H·W))).", 0.1f, RealRange.Positive(1));
+        var patchTarget = NumericOption.OptionalInt("--patch-target", "patch: train a targeted patch towards this class (default: untargeted).", min: 0);
+        var noLimits = NumericOption.NoLimits();
         var command = new Command("attack", "Run an evasion attack (or train and score a universal patch) on a model over a data set and report clean and robust accuracy.")
         {
-            attack, norm, eps, steps, stepSize, restarts, randomStart, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget,
+            attack, norm, eps, steps, stepSize, restarts, randomStart, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -54,16 +57,6 @@ internal static class AttackCommand
 
             var epsilon = parse.GetValue(eps);
             var batchSize = parse.GetValue(batch);
-            if (batchSize < 1)
-            {
-                throw new UserInputException($"--batch must be positive (got {batchSize}).");
-            }
-
-            if (parse.GetValue(examples) < 1)
-            {
-                throw new UserInputException($"--examples must be positive (got {parse.GetValue(examples)}).");
-            }
-
             // Outputs are checked before anything is loaded or attacked: a bad path costs nothing.
             using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
             outputs.Folder("--save-examples", parse.GetValue(saveExamples), [IndexFile, PatchFile], IsExampleFile);
@@ -117,6 +110,7 @@ internal static class AttackCommand
             }
 
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            NumericOption.CheckBatch(parse, "--batch", batchSize, set);
             var (loaded, classifier) = model.Load(parse, set);
             var range = classifier.InputRange;
             var width = range.Max - range.Min;
@@ -278,6 +272,7 @@ internal static class AttackCommand
 
         var set = DataArguments.LoadEvaluation(a.Data, a.Limit, a.Labels);
         RequireImages(set, "--attack patch");
+        NumericOption.CheckBatch(parse, "--batch", a.Batch, set);
         if (set.Count < 2)
         {
             throw new UserInputException($"--attack patch needs at least 2 images (half to train the patch, half to score it); {set.Source} gives {set.Count}.");

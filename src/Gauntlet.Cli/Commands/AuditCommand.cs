@@ -22,16 +22,18 @@ internal static class AuditCommand
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var plan = new Option<string?>("--plan") { Description = "Audit plan (YAML or JSON; see docs/audit-plan.md). Default: the built-in plan (L∞ and L2 threats, 100 samples)." };
         var output = new Option<string>("--out") { Description = "Folder for security_audit_report.json, report.html, summary.md, report.sarif and junit.xml (created if missing; its parent must exist). The five files are replaced together or not at all.", DefaultValueFactory = _ => "gauntlet-audit" };
-        var samples = new Option<int?>("--samples") { Description = "Override the plan's sample count." };
-        var seed = new Option<int?>("--seed") { Description = "Override the plan's seed." };
-        var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is below this (0–100); overrides the plan's thresholds.min_score." };
-        var timeBudget = new Option<double?>("--time-budget") { Description = "Stop after this many seconds and write a report marked partial." };
+        var samples = NumericOption.OptionalInt("--samples", "Override the plan's sample count.", min: 1, limit: RunLimits.MaxSamples);
+        var seed = NumericOption.OptionalInt("--seed", "Override the plan's seed.", min: int.MinValue);
+        var failUnder = NumericOption.OptionalDouble("--fail-under", "Exit 1 when the overall score is below this; overrides the plan's thresholds.min_score.", RealRange.Closed(0, 100));
+        var timeBudget = NumericOption.OptionalDouble("--time-budget", "Stop after this many seconds and write a report marked partial (0 = no limit).", RealRange.Closed(0, AuditPlanReader.MaxTimeBudgetSeconds));
+        var noLimits = NumericOption.NoLimits();
+        noLimits.Description += " Also lifts the plan's limits, as allow_unbounded: true does.";
         var listAttacks = new Option<bool>("--list-attacks") { Description = "List the attacks a plan may name, then exit." };
         var artifacts = new Option<string[]>("--artifacts") { Description = "Files or folders the supply-chain module scans beside the model (checkpoints, pickles, archives shipped with it); repeatable.", AllowMultipleArgumentsPerToken = true };
         var assessments = new Option<string[]>("--assessments") { Description = $"Assessment modules to run, overriding the plan's assessments: {string.Join(", ", Gauntlet.Audit.Assessments.AssessmentCatalog.Ids)} (default: every one that applies).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
-            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments,
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -48,7 +50,7 @@ internal static class AuditCommand
                 return CliApp.ExitOk;
             }
 
-            var auditPlan = LoadPlan(parse.GetValue(plan), parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(timeBudget), parse.GetValue(assessments));
+            var auditPlan = LoadPlan(parse.GetValue(plan), parse.GetValue(samples), parse.GetValue(seed), parse.GetValue(timeBudget), parse.GetValue(assessments), NumericOption.LimitsLifted(parse));
             var artifactPaths = parse.GetValue(artifacts) ?? [];
             foreach (var artifact in artifactPaths.Where(a => !File.Exists(a) && !Directory.Exists(a)))
             {
@@ -56,10 +58,6 @@ internal static class AuditCommand
             }
 
             var threshold = parse.GetValue(failUnder);
-            if (threshold is < 0 or > 100)
-            {
-                throw new UserInputException($"--fail-under must be between 0 and 100; got {threshold.Value.ToString(CultureInfo.InvariantCulture)}.");
-            }
 
             // The report folder is checked before the model is loaded or attacked: a bad path costs nothing.
             using var outputs = new CommandOutputs(parse, [
@@ -119,21 +117,12 @@ internal static class AuditCommand
         return command;
     }
 
-    private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget, string[]? assessments)
+    private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget, string[]? assessments, bool noLimits)
     {
-        var plan = path is null ? AuditPlan.Default : AuditPlanReader.Load(path);
-        if (samples is < 1)
-        {
-            throw new UserInputException($"--samples must be at least 1; got {samples}.");
-        }
-
-        if (timeBudget is < 0)
-        {
-            throw new UserInputException($"--time-budget must be positive; got {timeBudget.Value.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
+        var plan = path is null ? AuditPlan.Default : AuditPlanReader.Load(path, allowUnbounded: noLimits);
         plan = plan with
         {
+            AllowUnbounded = plan.AllowUnbounded || noLimits,
             Samples = samples ?? plan.Samples,
             Seed = seed ?? plan.Seed,
             TimeBudgetSeconds = timeBudget ?? plan.TimeBudgetSeconds,

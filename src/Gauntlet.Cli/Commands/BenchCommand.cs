@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Gauntlet.Core;
+using Gauntlet.Core.IO;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
 using Gauntlet.Tensors.Autograd;
@@ -20,21 +22,17 @@ internal static class BenchCommand
     public static Command Create(IAnsiConsole console)
     {
         var quick = new Option<bool>("--quick") { Description = "Short run: small sizes and few repeats (a smoke test, not a measurement)." };
-        var repeats = new Option<int>("--repeats") { Description = "Repeats per figure, after 2 s of warm-up runs; the best is reported.", DefaultValueFactory = _ => 3 };
+        var repeats = NumericOption.Int("--repeats", "Repeats per figure, after 2 s of warm-up runs; the best is reported.", 3, min: 1, limit: RunLimits.MaxRepeats);
+        var noLimits = NumericOption.NoLimits();
         var export = new Option<string?>("--export") { Description = "Write the benchmark's cnn-small (cnn-small.onnx) and its images (images.f32: float32 [N, 1, 28, 28], little-endian) into this folder (created if missing; its parent must exist) for an external runtime, then exit." };
         var command = new Command("bench", "Measure SGEMM GFLOP/s, cnn-small inference and PGD-20 throughput on this machine.")
         {
-            quick, repeats, export,
+            quick, repeats, export, noLimits,
         };
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
             var reps = isQuick ? 1 : parse.GetValue(repeats);
-            if (reps < 1)
-            {
-                throw new UserInputException($"--repeats must be positive (got {reps}).");
-            }
-
             if (parse.GetValue(export) is { } folder)
             {
                 using var outputs = new CommandOutputs(parse, []);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Gauntlet.Core;
 using Gauntlet.Tensors;
 using Spectre.Console;
 
@@ -14,24 +15,21 @@ internal static class EvalCommand
         var model = new ModelArguments();
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
+        var limit = NumericOption.OptionalInt("--limit", "Evaluate only the first N images.", min: 1, limit: RunLimits.MaxSamples);
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion); '-' writes it to standard output and the summary to standard error." };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
-        var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, labels, limit, json, batch };
+        var batch = NumericOption.Int("--batch", "Batch size.", 256, min: 1, limit: RunLimits.MaxBatch);
+        var noLimits = NumericOption.NoLimits();
+        var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, labels, limit, json, batch, noLimits };
         model.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(batch) < 1)
-            {
-                throw new UserInputException($"--batch must be positive (got {parse.GetValue(batch)}).");
-            }
-
             // Outputs are checked before anything is loaded: a bad path costs nothing.
             using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
             outputs.File("--json", parse.GetValue(json));
             var ui = outputs.ConsoleFor(console);
 
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            NumericOption.CheckBatch(parse, "--batch", parse.GetValue(batch), set);
             var (loaded, classifier) = model.Load(parse, set);
             var k = loaded.ClassCount;
             var confusion = new int[k, k];

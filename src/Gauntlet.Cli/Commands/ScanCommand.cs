@@ -22,29 +22,21 @@ internal static class ScanCommand
         var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when any finding is at or above this severity: info, low, medium, high or critical.", DefaultValueFactory = _ => "medium" };
         var include = new Option<string[]>("--include") { Description = "Glob of files to scan inside a folder (repeatable), e.g. '**/*.{pt,pkl}'. Default: every file. An invalid glob, or globs that leave no file to scan in a folder that has files, is an error (exit 2).", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip inside a folder (repeatable), e.g. '**/.git/**'.", AllowMultipleArgumentsPerToken = true };
-        var maxDepth = new Option<int>("--max-depth") { Description = "How many archives deep to descend (zip in tar in gzip ...).", DefaultValueFactory = _ => 6 };
-        var maxEntryMb = new Option<int>("--max-entry-mb") { Description = "Largest archive entry to expand, in MiB; bigger entries are reported as possible bombs.", DefaultValueFactory = _ => 1024 };
-        var maxFileGb = new Option<int>("--max-file-gb") { Description = "Largest file to read, in GiB; bigger files are listed as not analysed (medium) without being read.", DefaultValueFactory = _ => 64 };
+        var maxDepth = NumericOption.Int("--max-depth", "How many archives deep to descend (zip in tar in gzip ...).", 6, min: 0, limit: RunLimits.MaxArchiveDepth);
+        var maxEntryMb = NumericOption.Int("--max-entry-mb", "Largest archive entry to expand, in MiB; bigger entries are reported as possible bombs.", 1024, min: 1, limit: RunLimits.MaxEntryMebibytes);
+        var noLimits = NumericOption.NoLimits();
+        // 2^23 GiB (8 PiB) is far past any disk and keeps the byte count (value << 30) well inside a long.
+        var maxFileGb = NumericOption.Int("--max-file-gb", "Largest file to read, in GiB; bigger files are listed as not analysed (medium) without being read.", 64, min: 1, max: 1 << 23);
         var showInfo = new Option<bool>("--show-info") { Description = "Also list informational findings (allowlisted callables, unanalysed entries) in the table." };
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the SHA-256 of each file (the ML-BOM then carries no hashes)." };
 
         var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded (never loads or executes them).")
         {
-            path, format, output, failOn, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash,
+            path, format, output, failOn, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
         };
         command.SetAction(parse =>
         {
             var threshold = ParseSeverity(parse.GetValue(failOn)!);
-            if (parse.GetValue(maxDepth) < 0 || parse.GetValue(maxEntryMb) < 1)
-            {
-                throw new UserInputException($"--max-depth must be >= 0 and --max-entry-mb >= 1 (got {parse.GetValue(maxDepth)}, {parse.GetValue(maxEntryMb)}).");
-            }
-
-            if (parse.GetValue(maxFileGb) < 1)
-            {
-                throw new UserInputException($"--max-file-gb must be >= 1 (got {parse.GetValue(maxFileGb)}).");
-            }
-
             var target = parse.GetValue(path)!;
             CheckTarget(target);
             var includes = CheckGlobs("--include", parse.GetValue(include));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Gauntlet.Attacks.Registry;
 using Gauntlet.Attacks.Training;
+using Gauntlet.Core;
 using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Tensors;
@@ -17,45 +18,39 @@ internal static class TrainCommand
         var arch = new Option<string>("--arch") { Description = $"Architecture: {string.Join(", ", ModelZoo.Architectures)}.", DefaultValueFactory = _ => "cnn-small" };
         arch.AcceptOnlyFromAmong([.. ModelZoo.Architectures]);
         var data = new Option<string>("--data") { Description = DataArguments.Description, DefaultValueFactory = _ => "fashion-mnist" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data.", DefaultValueFactory = _ => 2 };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
-        var lr = new Option<float>("--lr") { Description = "Initial learning rate (Adam, cosine-annealed).", DefaultValueFactory = _ => 2e-3f };
-        var seed = new Option<int>("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => 0 };
+        var epochs = NumericOption.Int("--epochs", "Passes over the training data.", 2, min: 1, limit: RunLimits.MaxEpochs);
+        var batch = NumericOption.Int("--batch", "Batch size.", 64, min: 1, limit: RunLimits.MaxBatch);
+        var lr = NumericOption.Float("--lr", "Initial learning rate (Adam, cosine-annealed); training stops with an error if the loss stops being finite.", 2e-3f, RealRange.Positive(float.MaxValue), limit: RunLimits.MaxLearningRate);
+        var seed = NumericOption.Int("--seed", "Seed for initialisation and shuffling.", 0, min: int.MinValue);
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = new Option<int?>("--limit") { Description = "Use only the first N training images." };
+        var limit = NumericOption.OptionalInt("--limit", "Use only the first N training images.", min: 1, limit: RunLimits.MaxSamples);
         var trainable = AttackRegistry.All.Where(d => d.SupportsTraining).ToList();
         var adversarial = new Option<string?>("--adversarial")
         {
             Description = $"Adversarial training with a registered white-box attack ({string.Join(", ", trainable.Select(d => d.Name))}; see gauntlet attack --list): pgd is Madry et al.'s recipe (L∞ PGD from a random start), fgsm Goodfellow et al.'s. Examples are generated against the current model in evaluation mode.",
         };
         adversarial.AcceptOnlyFromAmong([.. trainable.SelectMany(d => d.Aliases.Prepend(d.Name))]);
-        var advEps = new Option<float>("--adv-eps") { Description = "L∞ budget ε of the training attack.", DefaultValueFactory = _ => 0.1f };
-        var advSteps = new Option<int>("--adv-steps") { Description = "Iterations of the training attack (ignored by fgsm).", DefaultValueFactory = _ => 7 };
-        var advStepSize = new Option<float?>("--adv-step-size") { Description = "Step size of fixed-step attacks (pgd, bim, mi-fgsm; default 2.5·ε/steps)." };
-        var advFraction = new Option<float>("--adv-fraction") { Description = "Share of each batch replaced by adversarial examples (1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", DefaultValueFactory = _ => 1f };
+        var advEps = NumericOption.Float("--adv-eps", "L∞ budget ε of the training attack (needs --adversarial).", 0.1f, RealRange.Positive(1));
+        var advSteps = NumericOption.Int("--adv-steps", "Iterations of the training attack (needs --adversarial; ignored by fgsm).", 7, min: 1, limit: RunLimits.MaxSteps);
+        var advStepSize = NumericOption.OptionalFloat("--adv-step-size", "Step size of fixed-step attacks (needs --adversarial; pgd, bim, mi-fgsm; default 2.5·ε/steps).", RealRange.Positive(1));
+        var advFraction = NumericOption.Float("--adv-fraction", "Share of each batch replaced by adversarial examples (needs --adversarial; 1 = all, Madry's recipe; 0.5 = half clean, half adversarial).", 1f, RealRange.Positive(1));
+        var noLimits = NumericOption.NoLimits();
         var outPath = new Option<string?>("--out") { Description = "Write the trained model here: NAME.onnx (ONNX, opset 17) or NAME.gntp (Gauntlet parameters plus the manifest NAME.model.json). The training log NAME.train.json is written beside it; all files appear together or none do. The folder must exist." };
 
         var command = new Command("train", "Train a built-in architecture on an image data set (optionally adversarially: --adversarial pgd) and report test accuracy.")
         {
-            arch, data, labels, epochs, batch, lr, seed, limit, outPath, adversarial, advEps, advSteps, advStepSize, advFraction,
+            arch, data, labels, epochs, batch, lr, seed, limit, outPath, adversarial, advEps, advSteps, advStepSize, advFraction, noLimits,
         };
+        NumericOption.RequireWith(command, adversarial, advEps, advSteps, advStepSize, advFraction);
         command.SetAction(parse =>
         {
+            // The ranges and limits of every number were checked by the parser (NumericOption).
             var options = new TrainingOptions(parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(seed));
-            if (options.Epochs < 1 || options.BatchSize < 1 || !(options.LearningRate > 0f))
-            {
-                throw new UserInputException($"--epochs, --batch and --lr must be positive (got {options.Epochs}, {options.BatchSize}, {options.LearningRate}).");
-            }
-
             AdversarialLog? adversarialLog = null;
             if (parse.GetValue(adversarial) is { } method)
             {
                 var (epsilon, steps, fraction) = (parse.GetValue(advEps), parse.GetValue(advSteps), parse.GetValue(advFraction));
                 var stepSize = parse.GetValue(advStepSize) ?? 2.5f * epsilon / steps;
-                if (!(epsilon > 0f && epsilon <= 1f) || steps < 1 || !(stepSize > 0f) || !(fraction > 0f && fraction <= 1f))
-                {
-                    throw new UserInputException($"--adv-eps must be in (0, 1], --adv-steps and --adv-step-size positive, --adv-fraction in (0, 1] (got {epsilon}, {steps}, {stepSize}, {fraction}).");
-                }
 
                 var descriptor = AttackRegistry.Find(method);
                 AttackPerturbation perturbation;
@@ -87,6 +82,7 @@ internal static class TrainCommand
             }
 
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            NumericOption.CheckBatch(parse, "--batch", options.BatchSize, train);
             if (options.Adversarial is not null)
             {
                 foreach (var v in train.Images.ReadOnlySpan)
@@ -112,19 +108,23 @@ internal static class TrainCommand
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    var tasks = Enumerable.Range(1, options.Epochs).Select(e => ctx.AddTask($"epoch {e}", autoStart: false, maxValue: train.Count)).ToArray();
+                    // One task over every sample of every epoch, updated in place: nothing is
+                    // allocated per epoch, so --epochs costs no memory up front.
+                    var task = ctx.AddTask($"epoch 1/{options.Epochs}", maxValue: (double)options.Epochs * train.Count);
                     var progress = new SynchronousProgress<TrainingProgress>(p =>
                     {
-                        var task = tasks[p.Epoch - 1];
-                        if (!task.IsStarted)
-                        {
-                            task.StartTask();
-                        }
-
-                        task.Value = p.SamplesDone;
-                        task.Description = $"epoch {p.Epoch} loss {p.RunningLoss:F4} acc {p.RunningAccuracy:P1}";
+                        task.Value = ((double)p.Epoch - 1) * p.SamplesTotal + p.SamplesDone;
+                        task.Description = $"epoch {p.Epoch}/{options.Epochs} loss {p.RunningLoss:F4} acc {p.RunningAccuracy:P1}";
                     });
-                    results.AddRange(Trainer.Fit(model, train, test, options, progress));
+                    try
+                    {
+                        results.AddRange(Trainer.Fit(model, train, test, options, progress));
+                    }
+                    catch (TrainingDivergedException ex)
+                    {
+                        // A non-finite loss comes from the settings (the learning rate above all) or the data: a user error, and no model is written.
+                        throw new UserInputException($"{ex.Message}; lower --lr (got {options.LearningRate.ToString(CultureInfo.InvariantCulture)}).", ex);
+                    }
                 });
 
             var table = new Table().AddColumns("epoch", "train loss", "train acc", "test acc", "lr", "seconds");
