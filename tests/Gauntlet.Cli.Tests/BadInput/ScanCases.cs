@@ -87,7 +87,7 @@ public sealed class ScanCases : IDisposable
         new ScanCase("--include matching no file", dir => ["scan", WithPickle(dir), "--include", "*.pt"], CliApp.ExitUserError, Error: "no file matched --include '*.pt'"),
         new ScanCase("--exclude leaving no file", dir => ["scan", WithPickle(dir), "--exclude", "*"], CliApp.ExitUserError, Error: "no file matched --exclude '*'"),
         new ScanCase("one of two includes matching no file", dir => ["scan", WithPickle(dir), "--include", "*.pt", "--include", "*.pkl"], CliApp.ExitFindings, Report: "pickle.dangerous-callable", Warning: "warning: --include '*.pt' matched no file"),
-        new ScanCase("--max-file-gb 0", dir => ["scan", WithPickle(dir), "--max-file-gb", "0"], CliApp.ExitUserError, Error: "--max-file-gb must be >= 1"),
+        new ScanCase("--max-file-gb 0", dir => ["scan", WithPickle(dir), "--max-file-gb", "0"], CliApp.ExitUserError, Error: "--max-file-gb: '0' is not a whole number between 1 and"),
     }.ToDictionary(c => c.Name);
 
     private readonly string temp = Directory.CreateTempSubdirectory("gauntlet-scan-bad-").FullName;
