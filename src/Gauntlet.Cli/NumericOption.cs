@@ -159,6 +159,10 @@ internal static class NumericOption
         }
     }
 
+    // Messages name the option as the user typed it: an alias (--limit for --samples) stays recognisable.
+    private static string AsTyped(ArgumentResult result, string name) =>
+        result.Parent is OptionResult { IdentifierToken.Value: { Length: > 0 } typed } ? typed : name;
+
     private static T Register<T>(T option, NumericSpec spec)
         where T : Option
     {
@@ -168,6 +172,7 @@ internal static class NumericOption
 
     private static int? ParseInt(ArgumentResult result, string name, int min, int max, int? limit)
     {
+        name = AsTyped(result, name);
         var text = Token(result);
         if (text is null)
         {
@@ -191,6 +196,7 @@ internal static class NumericOption
 
     private static double? ParseReal(ArgumentResult result, string name, RealRange range, double? limit)
     {
+        name = AsTyped(result, name);
         var text = Token(result);
         if (text is null)
         {

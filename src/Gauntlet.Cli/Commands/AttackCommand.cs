@@ -29,7 +29,8 @@ internal static class AttackCommand
         var randomStart = new Option<bool?>("--random-start") { Description = "pgd: start from a uniform random point of the ε-ball (true, the default) or from the clean input (false)." };
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = NumericOption.OptionalInt("--limit", "Attack only the first N images (default 500).", min: 1, limit: RunLimits.MaxSamples);
+        var limit = NumericOption.OptionalInt("--samples", "Attack only the first N images (default 500; alias --limit).", min: 1, limit: RunLimits.MaxSamples);
+        limit.Aliases.Add("--limit");
         limit.DefaultValueFactory = _ => 500;
         var batch = NumericOption.Int("--batch", "Batch size.", 100, min: 1, limit: RunLimits.MaxBatch);
         var seed = NumericOption.Int("--seed", "Seed for random starts.", 0, min: int.MinValue);
@@ -47,12 +48,19 @@ internal static class AttackCommand
             attack, norm, eps, steps, stepSize, restarts, randomStart, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget, noLimits,
         };
         model.AddTo(command);
+        // `attack --list` needs no model; every other use does, which the action checks.
+        model.Model.Arity = ArgumentArity.ZeroOrOne;
         command.SetAction(parse =>
         {
             if (parse.GetValue(list))
             {
                 console.Write(ListTable());
                 return CliApp.ExitOk;
+            }
+
+            if (string.IsNullOrEmpty(parse.GetValue(model.Model)))
+            {
+                throw new UserInputException("attack needs a model file (an .onnx or a Gauntlet model), or --list to describe the attacks.");
             }
 
             var epsilon = parse.GetValue(eps);

@@ -15,7 +15,8 @@ internal static class EvalCommand
         var model = new ModelArguments();
         var data = new Option<string>("--data") { Description = DataArguments.Description + " The test split is used.", DefaultValueFactory = _ => "fashion-mnist" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = NumericOption.OptionalInt("--limit", "Evaluate only the first N images.", min: 1, limit: RunLimits.MaxSamples);
+        var limit = NumericOption.OptionalInt("--samples", "Evaluate only the first N images (alias --limit).", min: 1, limit: RunLimits.MaxSamples);
+        limit.Aliases.Add("--limit");
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON (accuracy, n, per_class, confusion); '-' writes it to standard output and the summary to standard error." };
         var batch = NumericOption.Int("--batch", "Batch size.", 256, min: 1, limit: RunLimits.MaxBatch);
         var noLimits = NumericOption.NoLimits();

@@ -23,7 +23,8 @@ internal static class TrainCommand
         var lr = NumericOption.Float("--lr", "Initial learning rate (Adam, cosine-annealed); training stops with an error if the loss stops being finite.", 2e-3f, RealRange.Positive(float.MaxValue), limit: RunLimits.MaxLearningRate);
         var seed = NumericOption.Int("--seed", "Seed for initialisation and shuffling.", 0, min: int.MinValue);
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var limit = NumericOption.OptionalInt("--limit", "Use only the first N training images.", min: 1, limit: RunLimits.MaxSamples);
+        var limit = NumericOption.OptionalInt("--samples", "Use only the first N training images (alias --limit).", min: 1, limit: RunLimits.MaxSamples);
+        limit.Aliases.Add("--limit");
         var trainable = AttackRegistry.All.Where(d => d.SupportsTraining).ToList();
         var adversarial = new Option<string?>("--adversarial")
         {

@@ -223,9 +223,9 @@ public sealed class NumericOptionCases : IDisposable
 
         (string Name, string? Value)[] args = command switch
         {
-            "attack" => [("demo", null), ("--data", "demo"), ("--limit", "2"), ("--attack", "fgsm"), ("--json", Path.Combine(_dir, "a.json"))],
-            "eval" => [("demo", null), ("--data", "demo"), ("--limit", "2"), ("--json", Path.Combine(_dir, "e.json"))],
-            "train" => [("--data", "demo"), ("--arch", "mlp"), ("--epochs", "1"), ("--limit", "16"), ("--adversarial", "fgsm"), ("--out", Path.Combine(_dir, "m.gntp"))],
+            "attack" => [("demo", null), ("--data", "demo"), ("--samples", "2"), ("--attack", "fgsm"), ("--json", Path.Combine(_dir, "a.json"))],
+            "eval" => [("demo", null), ("--data", "demo"), ("--samples", "2"), ("--json", Path.Combine(_dir, "e.json"))],
+            "train" => [("--data", "demo"), ("--arch", "mlp"), ("--epochs", "1"), ("--samples", "16"), ("--adversarial", "fgsm"), ("--out", Path.Combine(_dir, "m.gntp"))],
             "audit" => [("--data", "demo"), ("--samples", "2"), ("--time-budget", "1"), ("--out", Path.Combine(_dir, "audit"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
