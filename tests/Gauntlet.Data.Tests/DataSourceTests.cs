@@ -44,13 +44,7 @@ public sealed class DataSourceTests : TempDirTest
         byte[] images = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255, 51, 102];
         if (gzip)
         {
-            using var buffer = new MemoryStream();
-            using (var zip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                zip.Write(images);
-            }
-
-            images = buffer.ToArray();
+            images = TestFiles.Gzip(images);
         }
 
         var x = Write(name, images);

@@ -58,7 +58,7 @@ public sealed class InputPolicyTests : TempDirTest
     {
         // 1e9 × 1e9 bytes declared (u8 rank 2): the 30-odd compressed bytes can inflate to a few MB at most.
         var raw = new byte[] { 0, 0, 0x08, 2, 0x3B, 0x9A, 0xCA, 0x00, 0x00, 0x00, 0x00, 0x02 };
-        var path = Write("t10k-images-idx3-ubyte.gz", Gzip(raw));
+        var path = Write("t10k-images-idx3-ubyte.gz", TestFiles.Gzip(raw));
 
         var ex = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
 
@@ -89,7 +89,7 @@ public sealed class InputPolicyTests : TempDirTest
     [Fact]
     public void DataSource_NpzLabelMember_HugeLabel_IsRefused()
     {
-        var path = Write("d.npz", Npz(("x", TestFiles.Npy("|u1", [2, 2, 2], new byte[8])), ("y", TestFiles.Npy("<i8", [2], TestFiles.Int64Le(0, 1_000_000_000)))));
+        var path = Write("d.npz", TestFiles.Npz(CompressionLevel.NoCompression, ("x", TestFiles.Npy("|u1", [2, 2, 2], new byte[8])), ("y", TestFiles.Npy("<i8", [2], TestFiles.Int64Le(0, 1_000_000_000)))));
 
         var ex = Assert.Throws<InvalidDataException>(() => DataSource.Load(path));
 
@@ -122,7 +122,7 @@ public sealed class InputPolicyTests : TempDirTest
     public void Npz_MemberDeclaringMoreThanItsCompressedBytesCanHold_IsRefused()
     {
         // A stored (uncompressed) member whose local and central headers are patched to claim 1 GB.
-        var bytes = Npz(("x", TestFiles.Npy("<f4", [1], TestFiles.Float32Le(1))));
+        var bytes = TestFiles.Npz(CompressionLevel.NoCompression, ("x", TestFiles.Npy("<f4", [1], TestFiles.Float32Le(1))));
         PatchUncompressedSize(bytes, 1_000_000_000);
         var path = Write("bomb.npz", bytes);
 
@@ -148,29 +148,5 @@ public sealed class InputPolicyTests : TempDirTest
         }
     }
 
-    private static byte[] Gzip(byte[] raw)
-    {
-        var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gz.Write(raw);
-        }
 
-        return output.ToArray();
-    }
-
-    private static byte[] Npz(params (string Name, byte[] Bytes)[] members)
-    {
-        var output = new MemoryStream();
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, bytes) in members)
-            {
-                using var s = zip.CreateEntry(name + ".npy", CompressionLevel.NoCompression).Open();
-                s.Write(bytes);
-            }
-        }
-
-        return output.ToArray();
-    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Gauntlet.Data.Tests;
@@ -93,5 +94,33 @@ internal static class TestFiles
             Assert.Fail($"{context}: expected InvalidDataException or success, got {ex.GetType().Name}: {ex.Message}");
             return false;
         }
+    }
+
+    /// <summary>Gzip-compresses <paramref name="raw"/>.</summary>
+    public static byte[] Gzip(byte[] raw)
+    {
+        var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gz.Write(raw);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>An .npz archive holding each member as NAME.npy, compressed at <paramref name="level"/>.</summary>
+    public static byte[] Npz(CompressionLevel level, params (string Name, byte[] Bytes)[] members)
+    {
+        var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in members)
+            {
+                using var s = zip.CreateEntry(name + ".npy", level).Open();
+                s.Write(bytes);
+            }
+        }
+
+        return output.ToArray();
     }
 }

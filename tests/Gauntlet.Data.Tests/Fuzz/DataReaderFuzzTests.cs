@@ -20,14 +20,14 @@ public sealed class DataReaderFuzzTests(ITestOutputHelper output) : TempDirTest
     {
         var raw = new byte[] { 0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 3 }.Concat(Enumerable.Range(0, 18).Select(i => (byte)i)).ToArray();
         var cases = ReaderFuzz.Run(output, "idx", raw, b => IdxFile.Read(new MemoryStream(b), "fuzz.idx"), typeof(InvalidDataException));
-        cases += ReaderFuzz.Run(output, "idx.gz", Gzip(raw), b => IdxFile.Read(new MemoryStream(b), "fuzz.idx.gz"), typeof(InvalidDataException));
+        cases += ReaderFuzz.Run(output, "idx.gz", TestFiles.Gzip(raw), b => IdxFile.Read(new MemoryStream(b), "fuzz.idx.gz"), typeof(InvalidDataException));
         Assert.Equal(2 * ReaderFuzz.Cases, cases);
     }
 
     [Fact]
     public void Npz_RandomAndMutatedBytes_OnlyInvalidData()
     {
-        var valid = Npz(("x", TestFiles.Npy("<f4", [2], TestFiles.Float32Le(1, 2))), ("y", TestFiles.Npy("<i8", [2], TestFiles.Int64Le(0, 1))));
+        var valid = TestFiles.Npz(CompressionLevel.Optimal, ("x", TestFiles.Npy("<f4", [2], TestFiles.Float32Le(1, 2))), ("y", TestFiles.Npy("<i8", [2], TestFiles.Int64Le(0, 1))));
         var path = Path.Combine(Dir, "fuzz.npz");
         var cases = ReaderFuzz.Run(output, "npz", valid, b =>
         {
@@ -75,34 +75,10 @@ public sealed class DataReaderFuzzTests(ITestOutputHelper output) : TempDirTest
         var idx = new byte[] { 0, 0, 0x08, 1, 0, 0, 0, 4, 0, 1, 2, 1 };
         var cases = ReaderFuzz.Run(output, "labels (npy)", TestFiles.Npy("<i8", [4], TestFiles.Int64Le(0, 1, 2, 1)), Read, typeof(InvalidDataException));
         cases += ReaderFuzz.Run(output, "labels (idx)", idx, Read, typeof(InvalidDataException));
-        cases += ReaderFuzz.Run(output, "labels (idx.gz)", Gzip(idx), Read, typeof(InvalidDataException));
+        cases += ReaderFuzz.Run(output, "labels (idx.gz)", TestFiles.Gzip(idx), Read, typeof(InvalidDataException));
         cases += ReaderFuzz.Run(output, "labels (text)", Encoding.UTF8.GetBytes("label\ncat\ndog\n3\n"), Read, typeof(InvalidDataException));
         Assert.Equal(4 * ReaderFuzz.Cases, cases);
     }
 
-    private static byte[] Gzip(byte[] raw)
-    {
-        var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gz.Write(raw);
-        }
 
-        return output.ToArray();
-    }
-
-    private static byte[] Npz(params (string Name, byte[] Bytes)[] members)
-    {
-        var output = new MemoryStream();
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, bytes) in members)
-            {
-                using var s = zip.CreateEntry(name + ".npy", CompressionLevel.Optimal).Open();
-                s.Write(bytes);
-            }
-        }
-
-        return output.ToArray();
-    }
 }
