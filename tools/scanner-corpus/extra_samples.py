@@ -117,6 +117,7 @@ def proto2_import(module, name):
 def add(out, manifest):
     """Writes every sample below into the corpus at `out` and appends it to `manifest`."""
     add_false_positives(out, manifest)
+    add_callables(out, manifest)
 
 
 def _writers(out, manifest):
