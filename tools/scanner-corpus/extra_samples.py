@@ -152,6 +152,9 @@ def add_false_positives(out, manifest):
     benign("onnx/dotdot/model.onnx", onnx_external("subdir/../weights.bin"),
            "external data 'subdir/../weights.bin', inside the model folder")
     benign("misc/lookup.bin", b"c" + bytes(range(256)) * 4, "binary .bin starting with the GLOBAL byte, not a pickle")
+    # pickle.dumps({"vocab": "a" * 100_000}, protocol=0), spelled out: a protocol 0 string over 64 KiB.
+    benign("pickle/long_string_p0.pkl", b"(dp0\nVvocab\np1\nV" + b"a" * 100_000 + b"\np2\ns.",
+           "protocol 0 pickle with a 100,000-character string")
 
 
 def add_callables(out, manifest):
