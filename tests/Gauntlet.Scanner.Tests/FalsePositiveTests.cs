@@ -90,6 +90,18 @@ public sealed class FalsePositiveTests
         Assert.Contains("control bytes", finding.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void BinFile_WhoseErrorComesAfterAnImport_IsStillAnalysedAsAPickle()
+    {
+        // CPython imports and calls os.system before it reaches the garbage: that is a pickle.
+        var bytes = System.Text.Encoding.Latin1.GetBytes("cos\nsystem\n(S'id'\ntR\u00ff\u0000 not pickle any more");
+        var report = ModelScanner.ScanBytes(bytes, "weights.bin");
+
+        Assert.Equal(ArtifactFormat.Pickle, report.Format);
+        Assert.Equal(Severity.Critical, report.MaxSeverity);
+        Assert.Contains(report.Findings, f => f.RuleId == "pickle.dangerous-callable" && f.Message.Contains("os.system('id')", StringComparison.Ordinal));
+    }
+
     private static ArtifactReport Scan(string corpusPath)
     {
         var path = Path.Combine(Fixtures.CorpusRoot, corpusPath);

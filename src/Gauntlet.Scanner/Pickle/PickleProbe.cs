@@ -13,6 +13,8 @@ namespace Gauntlet.Scanner.Pickle;
 /// (an empty or binary module name, an unquoted STRING), a stack underflow or a read of an unset
 /// memo slot. Bytes that reach STOP, or the end of the head, without such an error are a pickle
 /// (a truncated pickle still runs every call before the cut, so truncation is not a refusal).
+/// So are bytes whose error comes after an import (GLOBAL, INST, STACK_GLOBAL, EXT): the
+/// unpickler has imported, and may have called, by then, so those bytes are analysed.
 /// </summary>
 internal static class PickleProbe
 {
@@ -28,6 +30,7 @@ internal static class PickleProbe
         var stack = new List<int>(); // Mark for a mark, 0 for a value
         var memo = new HashSet<long>();
         var position = 0;
+        var imported = false;
         while (position < head.Length)
         {
             var offset = position;
@@ -40,6 +43,7 @@ internal static class PickleProbe
                     problem = ImportLine(head, ref position, whole, "module") ?? ImportLine(head, ref position, whole, "name");
                     if (problem is null && position <= head.Length)
                     {
+                        imported = true;
                         problem = op == PickleOpcode.Inst ? PopToMark(stack, 0) : null;
                         stack.Add(0);
                     }
@@ -85,15 +89,16 @@ internal static class PickleProbe
                     stack.Add(Mark);
                     break;
                 case PickleOpcode.Stop:
-                    return Pop(stack, 1) is { } underflow ? $"{underflow} at offset {offset}" : null;
+                    return Pop(stack, 1) is { } underflow && !imported ? $"{underflow} at offset {offset}" : null;
                 default:
                     problem = Other(op, head, ref position, stack);
+                    imported |= problem is null && op is PickleOpcode.StackGlobal or PickleOpcode.Ext1 or PickleOpcode.Ext2 or PickleOpcode.Ext4;
                     break;
             }
 
             if (problem is not null)
             {
-                return $"{problem} at offset {offset}";
+                return imported ? null : $"{problem} at offset {offset}";
             }
         }
 

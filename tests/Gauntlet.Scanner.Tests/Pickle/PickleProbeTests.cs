@@ -17,6 +17,8 @@ public sealed class PickleProbeTests
     [InlineData("cos\nsystem\n(S'id'\ntR.")]
     [InlineData("cos\nsystem\n(S'id'\ntR")] // truncated after REDUCE: the call has run, so still a pickle
     [InlineData("(S'id'\nios\nsystem\n.")]
+    [InlineData("cos\nsystem\n(S'id'\ntR\u00ff garbage after the call")] // refused only after the call has run
+    [InlineData("cos\nsystem\n)")] // ends right after an import
     public void RealPickles_AreWellFormed(string pickle)
     {
         var bytes = Encoding.Latin1.GetBytes(pickle);
