@@ -223,7 +223,7 @@ internal static class PickleProbe
     // A newline-terminated argument; false when the head ends first (the position moves past the head).
     private static bool Line(ReadOnlySpan<byte> head, ref int position, out byte[] line)
     {
-        var end = head[position..].IndexOf((byte)'\n');
+        var end = position < head.Length ? head[position..].IndexOf((byte)'\n') : -1;
         if (end < 0)
         {
             line = [];

@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using Gauntlet.Scanner.Pickle;
 
 namespace Gauntlet.Scanner.Tests;
@@ -32,6 +33,17 @@ public sealed class PickleProbeTests
         Assert.Null(PickleProbe.Problem(bytes, whole: false));
     }
 
+    [Fact]
+    public void AGlobalCutByTheHead_IsJudgedWithoutThrowing()
+    {
+        // Found by the fuzz below: a module line running past the head once read past its end.
+        Assert.Null(PickleProbe.Problem("i"u8, whole: false));
+        byte[] file = [(byte)'i', .. Enumerable.Repeat((byte)'a', 5000)];
+        var report = ModelScanner.ScanBytes(file, "weights.bin");
+        Assert.Equal(ArtifactFormat.Pickle, report.Format);
+        Assert.Contains(report.Findings, f => f.RuleId == "pickle.malformed");
+    }
+
     [Theory]
     [InlineData("c\nchanges since 1.0\n", "empty module in GLOBAL/INST at offset 0")]
     [InlineData("cos system\nx\n", "module in GLOBAL/INST contains whitespace or control bytes at offset 0")]
@@ -53,5 +65,27 @@ public sealed class PickleProbeTests
     {
         byte[] bytes = [(byte)'c', .. Enumerable.Range(0, 256).Select(i => (byte)i)];
         Assert.Equal("module in GLOBAL/INST contains whitespace or control bytes at offset 0", PickleProbe.Problem(bytes, whole: true));
+    }
+
+    [Fact]
+    public void AnyBytes_AreJudgedWithoutThrowing_AndEveryPrefixOfARealPickleIsWellFormed()
+    {
+        // Random bytes biased towards protocol 0/1 opcodes and newlines, where the parser works hardest.
+        var opcodeBytes = Encoding.Latin1.GetBytes("()c.0tNISVKJUTXpgqhrsadlebRoi\n'");
+        var genByte = Gen.Frequency((3, Gen.Int[0, opcodeBytes.Length - 1].Select(i => opcodeBytes[i])), (1, Gen.Byte));
+        var cases = 0;
+        genByte.Array[0, 300].Sample(bytes =>
+        {
+            Interlocked.Increment(ref cases);
+            _ = PickleProbe.Problem(bytes, whole: true);
+            _ = PickleProbe.Problem(bytes, whole: false);
+        }, iter: 20_000, seed: "0N0XIzNsQ0O2");
+        Assert.Equal(20_000, cases);
+
+        var real = Encoding.Latin1.GetBytes(Protocol0);
+        for (var n = 0; n <= real.Length; n++)
+        {
+            Assert.Null(PickleProbe.Problem(real.AsSpan(0, n), whole: false));
+        }
     }
 }
