@@ -51,7 +51,7 @@ internal static class ArtifactDispatcher
                 CompressedStreamAnalyzer.Analyze(stream, name, location, context, depth);
                 return format;
             default:
-                context.Add("scan.not-analysed", Severity.Info, "format not recognised; not analysed", location);
+                context.Add("scan.not-analysed", Severity.Info, NotRecognised(head, name, stream.Length), location);
                 return ArtifactFormat.Unknown;
         }
     }
@@ -85,7 +85,7 @@ internal static class ArtifactDispatcher
                 NpyAnalyzer.Analyze(whole, declaredLength, location, context);
                 return;
             case ArtifactFormat.Unknown:
-                context.Add("scan.not-analysed", Severity.Info, "format not recognised; not analysed", location);
+                context.Add("scan.not-analysed", Severity.Info, NotRecognised(head.AsSpan(0, headLength), name, declaredLength ?? long.MaxValue), location);
                 return;
         }
 
@@ -101,4 +101,9 @@ internal static class ArtifactDispatcher
         buffer.Position = 0;
         Analyze(buffer, name, location, context, depth);
     }
+
+    private static string NotRecognised(ReadOnlySpan<byte> head, string name, long length) =>
+        FormatDetector.WhyNotPickle(head, name, length) is { } why
+            ? $"not a pickle (starts like a protocol 0 pickle, but {why}); format not recognised, not analysed"
+            : "format not recognised; not analysed";
 }

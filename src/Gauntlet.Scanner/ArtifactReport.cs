@@ -40,6 +40,15 @@ public sealed class ArtifactReport
     /// <summary>Everything found, worst first.</summary>
     public IReadOnlyList<Finding> Findings { get; }
 
+    /// <summary>
+    /// The rules that mean "this file, or an entry inside it, was not analysed": an unknown format,
+    /// an encrypted entry, a limit reached, an unreadable file, a device or FIFO.
+    /// </summary>
+    public static IReadOnlySet<string> NotAnalysedRules { get; } = new HashSet<string>(StringComparer.Ordinal) { "scan.not-analysed", "scan.not-regular-file" };
+
+    /// <summary>One finding per part of the file (the file itself, or an entry) that was not analysed.</summary>
+    public IReadOnlyList<Finding> NotAnalysed => [.. Findings.Where(f => NotAnalysedRules.Contains(f.RuleId))];
+
     /// <summary>The worst severity found, or null for a file with no findings.</summary>
     public Severity? MaxSeverity => Findings.Count == 0 ? null : Findings.Max(f => f.Severity);
 }

@@ -107,18 +107,26 @@ internal static class FormatDetector
             return extension == ".joblib" ? ArtifactFormat.Joblib : ArtifactFormat.Pickle;
         }
 
-        if (head.Length > 0 && pickleName && head[0] is (byte)'(' or (byte)'c' or (byte)']' or (byte)'}' or (byte)')' or (byte)'N' or (byte)'I' or (byte)'S' or (byte)'V' or (byte)'l' or (byte)'d' or (byte)'i' or (byte)'K' or (byte)'J' or (byte)'X' or (byte)'U' or (byte)'T' or (byte)'F' or (byte)'G')
-        {
-            return ArtifactFormat.Pickle;
-        }
-
-        if (head.Length > 0 && head[0] is (byte)'(' or (byte)'c' && head.IndexOf((byte)'\n') > 0 && length < 1 << 20)
+        // Protocol 0/1 pickles have no magic: a first byte like theirs is only a guess, so the
+        // opcodes are walked (PickleProbe) and bytes a real unpickler would refuse are not one.
+        if (LooksLikeProtocol0(head, pickleName, length) && PickleProbe.Problem(head, head.Length >= length) is null)
         {
             return ArtifactFormat.Pickle;
         }
 
         return ArtifactFormat.Unknown;
     }
+
+    /// <summary>
+    /// Why bytes that start like a protocol 0/1 pickle were not taken as one, or null when they
+    /// do not start like one (or are one). Used to say "not a pickle" instead of "not recognised".
+    /// </summary>
+    public static string? WhyNotPickle(ReadOnlySpan<byte> head, string name, long length) =>
+        LooksLikeProtocol0(head, Array.IndexOf(PickleExtensions, Extension(name)) >= 0, length) ? PickleProbe.Problem(head, head.Length >= length) : null;
+
+    private static bool LooksLikeProtocol0(ReadOnlySpan<byte> head, bool pickleName, long length) =>
+        (head.Length > 0 && pickleName && head[0] is (byte)'(' or (byte)'c' or (byte)']' or (byte)'}' or (byte)')' or (byte)'N' or (byte)'I' or (byte)'S' or (byte)'V' or (byte)'l' or (byte)'d' or (byte)'i' or (byte)'K' or (byte)'J' or (byte)'X' or (byte)'U' or (byte)'T' or (byte)'F' or (byte)'G')
+        || (head.Length > 0 && head[0] is (byte)'(' or (byte)'c' && head.IndexOf((byte)'\n') > 0 && length < 1 << 20);
 
     public static string Extension(string name)
     {

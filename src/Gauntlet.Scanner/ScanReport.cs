@@ -41,6 +41,9 @@ public sealed class ScanReport
     /// <summary>Number of findings at exactly <paramref name="severity"/>.</summary>
     public int Count(Severity severity) => Artifacts.Sum(a => a.Findings.Count(f => f.Severity == severity));
 
+    /// <summary>How many files and archive entries were not analysed (<see cref="ArtifactReport.NotAnalysed"/>), whatever their severity.</summary>
+    public int NotAnalysedCount => Artifacts.Sum(a => a.NotAnalysed.Count);
+
     /// <summary>Whether any finding is at or above <paramref name="threshold"/>.</summary>
     public bool HasFindingsAtOrAbove(Severity threshold) => Artifacts.Any(a => a.Findings.Any(f => f.Severity >= threshold));
 }

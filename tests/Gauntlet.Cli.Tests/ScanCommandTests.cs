@@ -70,4 +70,59 @@ public class ScanCommandTests
         Assert.Single(error.Trim().Split('\n'));
         Assert.StartsWith("error:", error);
     }
+
+    [Fact]
+    public void Scan_EncryptedZip_PassesByDefault_AndFailsWithFailOnUnscanned()
+    {
+        var zip = Corpus("benign/zip/encrypted.zip");
+
+        var (passed, passText, _, _) = Run("scan", zip);
+        Assert.Equal(CliApp.ExitOk, passed);
+        Assert.Contains("2 file(s) or entries not analysed", passText);
+        Assert.Contains("-> pass", passText);
+
+        var (failed, failText, _, _) = Run("scan", zip, "--fail-on-unscanned");
+        Assert.Equal(CliApp.ExitFindings, failed);
+        Assert.Contains("encrypted entry; not analysed", failText); // shown without --show-info
+        Assert.Contains("Gate: --fail-on medium --fail-on-unscanned -> FAIL", failText);
+    }
+
+    [Fact]
+    public void Scan_FailOnUnscanned_FailsOnAnUnknownFormat_AndPassesWhenEverythingWasAnalysed()
+    {
+        var dir = Directory.CreateTempSubdirectory("gauntlet-unscanned-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "README.md"), "# a model\n");
+            var (unknown, text, _, _) = Run("scan", dir.FullName, "--fail-on-unscanned");
+            Assert.Equal(CliApp.ExitFindings, unknown);
+            Assert.Contains("format not recognised", text);
+
+            var (clean, _, _, error) = Run("scan", Corpus("benign/numpy/float32.npy"), "--fail-on-unscanned");
+            Assert.True(clean == CliApp.ExitOk, error);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("sarif")]
+    [InlineData("cyclonedx")]
+    public void Scan_FailOnUnscanned_GatesEveryReportFormat_WhichSaysNotAnalysed(string format)
+    {
+        var (code, output, _, _) = Run("scan", Corpus("benign/zip/encrypted.zip"), "--format", format, "--fail-on-unscanned");
+        Assert.Equal(CliApp.ExitFindings, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var count = format switch
+        {
+            "json" => doc.RootElement.GetProperty("not_analysed").GetInt32(),
+            "sarif" => doc.RootElement.GetProperty("runs")[0].GetProperty("properties").GetProperty("notAnalysedCount").GetInt32(),
+            _ => int.Parse(doc.RootElement.GetProperty("metadata").GetProperty("properties")[0].GetProperty("value").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Assert.Equal(2, count);
+        Assert.Contains("encrypted entry; not analysed", output);
+    }
 }

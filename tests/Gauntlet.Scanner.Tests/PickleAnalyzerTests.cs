@@ -74,6 +74,36 @@ public sealed class PickleAnalyzerTests
         Assert.Equal(expected, Pickle.CallableClassifier.Classify(module, name).Severity);
     }
 
+    [Theory]
+    [InlineData("V")]
+    [InlineData("S'")]
+    public void LongProtocol0String_IsNotTruncated(string opcode)
+    {
+        var quote = opcode == "S'" ? "'" : string.Empty;
+        var report = Scan(Bytes("(dp0\nVvocab\np1\n" + opcode + new string('a', 100_000) + quote + "\np2\ns."));
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(ArtifactFormat.Pickle, report.Format);
+    }
+
+    [Fact]
+    public void LongProtocol0String_AsACallArgument_IsPreviewed()
+    {
+        var report = Scan(Bytes("cos\nsystem\n(S'" + new string('x', 70_000) + "'\ntR."));
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Contains("os.system('<70,000-character string starting xxxxxxxx", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Protocol0String_CutByTheEndOfTheStream_IsTruncated()
+    {
+        var report = Scan(Bytes("(S'" + new string('a', 100_000)));
+
+        Assert.Contains(report.Findings, f => f.RuleId == "pickle.malformed" && f.Message.Contains("truncated STRING", StringComparison.Ordinal));
+    }
+
     private static byte[] Bytes(params object[] parts) =>
         [.. parts.SelectMany(p => p is string s ? Encoding.Latin1.GetBytes(s) : [Convert.ToByte(p, System.Globalization.CultureInfo.InvariantCulture)])];
 

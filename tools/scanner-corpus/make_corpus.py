@@ -574,6 +574,11 @@ benign("tensorflow/saved_model.pb", lambda p: open(p, "wb").write(
     "SavedModel graph")
 benign("gguf/tiny.gguf", lambda p: open(p, "wb").write(gguf(tensors=2, kv=2)), "tiny GGUF")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import extra_samples  # noqa: E402
+
+extra_samples.add(OUT, MANIFEST)
+
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump({"files": MANIFEST}, f, indent=1)
 total = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(OUT) for n in ns)

@@ -29,10 +29,11 @@ internal static class ScanCommand
         var maxFileGb = NumericOption.Int("--max-file-gb", "Largest file to read, in GiB; bigger files are listed as not analysed (medium) without being read.", 64, min: 1, max: 1 << 23);
         var showInfo = new Option<bool>("--show-info") { Description = "Also list informational findings (allowlisted callables, unanalysed entries) in the table." };
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the SHA-256 of each file (the ML-BOM then carries no hashes)." };
+        var failOnUnscanned = new Option<bool>("--fail-on-unscanned") { Description = "Also exit with code 1 when any file or archive entry was not analysed (unknown format, encrypted, over a limit, unreadable), whatever --fail-on says." };
 
         var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded (never loads or executes them).")
         {
-            path, format, output, failOn, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
+            path, format, output, failOn, failOnUnscanned, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
         };
         command.SetAction(parse =>
         {
@@ -58,10 +59,11 @@ internal static class ScanCommand
             var report = ModelScanner.Scan(target, options);
             CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
 
+            var gate = new Gate(threshold, parse.GetValue(failOnUnscanned));
             var chosen = parse.GetValue(format)!;
             if (chosen == "table" || outputPath is not null)
             {
-                WriteTable(console, report, parse.GetValue(showInfo), threshold);
+                WriteTable(console, report, parse.GetValue(showInfo), gate);
             }
 
             if (chosen != "table")
@@ -84,7 +86,7 @@ internal static class ScanCommand
                 }
             }
 
-            return report.HasFindingsAtOrAbove(threshold) ? CliApp.ExitFindings : CliApp.ExitOk;
+            return gate.Fails(report) ? CliApp.ExitFindings : CliApp.ExitOk;
         });
         return command;
     }
@@ -158,12 +160,13 @@ internal static class ScanCommand
         }
     }
 
-    private static void WriteTable(IAnsiConsole console, ScanReport report, bool showInfo, Severity threshold)
+    private static void WriteTable(IAnsiConsole console, ScanReport report, bool showInfo, Gate gate)
     {
         var table = new Table().AddColumns("file", "format", "severity", "rule", "finding");
         foreach (var artifact in report.Artifacts)
         {
-            var shown = artifact.Findings.Where(f => showInfo || f.Severity > Severity.Info).ToList();
+            // Under --fail-on-unscanned what was not analysed fails the gate, so it is always shown.
+            var shown = artifact.Findings.Where(f => showInfo || f.Severity > Severity.Info || (gate.FailOnUnscanned && ArtifactReport.NotAnalysedRules.Contains(f.RuleId))).ToList();
             if (shown.Count == 0)
             {
                 table.AddRow(Markup.Escape(artifact.RelativePath), artifact.Format.ToString(), artifact.Analysed ? "[green]clean[/]" : "[grey]not analysed[/]", string.Empty, Markup.Escape(artifact.Error ?? string.Empty));
@@ -178,9 +181,15 @@ internal static class ScanCommand
         }
 
         console.Write(table);
-        var notAnalysed = report.Artifacts.Count(a => !a.Analysed);
         var counts = string.Join(", ", Enum.GetValues<Severity>().Reverse().Select(s => $"{report.Count(s).ToString(CultureInfo.InvariantCulture)} {s.ToName()}"));
-        console.MarkupLine($"{report.Artifacts.Count} file(s) scanned in {report.Duration.TotalSeconds:F2}s: {counts}; {notAnalysed} not analysed. Gate: --fail-on {threshold.ToName()} -> {(report.HasFindingsAtOrAbove(threshold) ? "[red]FAIL[/]" : "[green]pass[/]")}");
+        var rule = $"--fail-on {gate.Threshold.ToName()}" + (gate.FailOnUnscanned ? " --fail-on-unscanned" : string.Empty);
+        console.MarkupLine($"{report.Artifacts.Count} file(s) scanned in {report.Duration.TotalSeconds:F2}s: {counts}; {report.NotAnalysedCount} file(s) or entries not analysed. Gate: {rule} -> {(gate.Fails(report) ? "[red]FAIL[/]" : "[green]pass[/]")}");
+    }
+
+    /// <summary>What fails the scan: findings at or above the threshold and, when asked, anything not analysed.</summary>
+    private readonly record struct Gate(Severity Threshold, bool FailOnUnscanned)
+    {
+        public bool Fails(ScanReport report) => report.HasFindingsAtOrAbove(Threshold) || (FailOnUnscanned && report.NotAnalysedCount > 0);
     }
 
     private static string Colour(Severity severity) => severity switch

@@ -6,7 +6,7 @@ namespace Gauntlet.Scanner.Containers;
 
 /// <summary>
 /// Reads a zip the way PyTorch's loader does: from the central directory, ignoring flag bits
-/// (including "encrypted") and CRC values, taking data offsets from local headers. Every
+/// (including "encrypted", which the zip analyser judges per entry) and CRC values, taking data offsets from local headers. Every
 /// anomaly that would make another tool read the file differently is reported, because that
 /// difference is how scanners get bypassed. Only DeflateStream is used, for entry data.
 /// </summary>
@@ -172,11 +172,6 @@ internal sealed class TolerantZipReader
             if (!names.Add(name))
             {
                 context.Add("zip.anomaly", Severity.Medium, $"duplicate entry name '{name}': tools disagree about which copy they read", location);
-            }
-
-            if ((flags & 1) != 0)
-            {
-                context.Add("zip.anomaly", Severity.Medium, $"entry '{name}' has the encrypted flag set; PyTorch ignores it while Python's zipfile refuses the entry (a scanner bypass)", location);
             }
 
             if (ReadLocalHeader(name, localOffset, out var dataOffset))

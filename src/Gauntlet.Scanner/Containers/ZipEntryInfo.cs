@@ -12,4 +12,7 @@ internal sealed record ZipEntryInfo(
     long DataOffset)
 {
     public bool IsDirectory => Name.EndsWith('/');
+
+    /// <summary>General-purpose flag bit 0: the entry claims to be encrypted.</summary>
+    public bool IsEncrypted => (Flags & 1) != 0;
 }

@@ -240,7 +240,7 @@ internal sealed class OnnxAnalyzer
         }
 
         var normalised = path.Replace('\\', '/');
-        if (normalised.StartsWith('/') || (normalised.Length > 1 && normalised[1] == ':') || normalised.Split('/').Contains("..") || normalised.Contains('\0', StringComparison.Ordinal))
+        if (normalised.StartsWith('/') || (normalised.Length > 1 && normalised[1] == ':') || ClimbsOut(normalised) || normalised.Contains('\0', StringComparison.Ordinal))
         {
             context.Add("onnx.external-data", Severity.High, $"tensor '{tensor}' reads external data from '{path}', outside the model's folder (arbitrary file read)", location);
             return;
@@ -251,7 +251,19 @@ internal sealed class OnnxAnalyzer
             return;
         }
 
-        var file = new FileInfo(Path.Combine(context.Folder, normalised));
+        // 'sub/../w.bin' stays inside by its text, but the kernel takes '..' from where the link
+        // 'sub' points: the path is judged by where it really leads.
+        var combined = Path.Combine(context.Folder, normalised);
+        if (normalised.Split('/').Contains("..")
+            && RealPaths.Resolve(combined, out var real) == Resolution.Resolved
+            && RealPaths.Resolve(context.Folder, out var folder) == Resolution.Resolved
+            && !RealPaths.IsUnder(real, folder))
+        {
+            context.Add("onnx.external-data", Severity.High, $"tensor '{tensor}' reads external data from '{path}', which resolves to '{real}', outside the model's folder (arbitrary file read)", location);
+            return;
+        }
+
+        var file = new FileInfo(combined);
         if (!file.Exists)
         {
             context.Add("onnx.external-data", Severity.Low, $"tensor '{tensor}' names external data '{path}', which is missing", location);
@@ -264,6 +276,27 @@ internal sealed class OnnxAnalyzer
         {
             context.Add("onnx.absurd-size", Severity.Medium, $"tensor '{tensor}' external range (offset {offset:N0}) runs past '{path}' ({file.Length:N0} bytes)", location);
         }
+    }
+
+    // Whether the relative path goes above its starting folder at any step ('a/../../x' does, 'a/../x' does not).
+    private static bool ClimbsOut(string relative)
+    {
+        var depth = 0;
+        foreach (var segment in relative.Split('/'))
+        {
+            depth += segment switch
+            {
+                ".." => -1,
+                "" or "." => 0,
+                _ => 1,
+            };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void CheckDomain(string domain, string where)

@@ -70,6 +70,11 @@ internal static class ZipArchiveAnalyzer
                 continue;
             }
 
+            if (entry.IsEncrypted && !JudgeEncrypted(zip, entry, pickleRoot is not null && extension == ".pkl", entryLocation, context))
+            {
+                continue;
+            }
+
             using var content = zip.OpenEntry(entry, context.Options.MaxEntryBytes);
             if (content is null)
             {
@@ -95,7 +100,10 @@ internal static class ZipArchiveAnalyzer
                 context.Add("archive.bomb", Severity.High, $"entry expands beyond {context.Options.MaxEntryBytes:N0} bytes although it declares {entry.UncompressedSize:N0}", entryLocation);
             }
 
-            CheckCrc(zip, entry, entryLocation, context);
+            if (!entry.IsEncrypted) // an encrypted entry's CRC covers the plaintext, which is not read
+            {
+                CheckCrc(zip, entry, entryLocation, context);
+            }
         }
 
         if (codeFiles.Count > 0)
@@ -148,28 +156,63 @@ internal static class ZipArchiveAnalyzer
         return true;
     }
 
-    private static void CheckCrc(TolerantZipReader zip, ZipEntryInfo entry, string location, ScanContext context)
+    /// <summary>
+    /// Decides what an entry with the "encrypted" flag is; true when it is to be analysed. Really
+    /// encrypted data (its stored CRC, which covers the plaintext, does not match the bytes read
+    /// as plaintext) cannot be analysed and is listed as such; its CRC is never reported. The
+    /// flag on plaintext is a bypass (PyTorch ignores the flag, Python's zipfile refuses the
+    /// entry) and is reported. PyTorch unpickles its own pickle entries whatever the flag says,
+    /// so those are analysed as PyTorch would read them either way.
+    /// </summary>
+    private static bool JudgeEncrypted(TolerantZipReader zip, ZipEntryInfo entry, bool readByPyTorch, string location, ScanContext context)
+    {
+        var plaintext = PlaintextCrc(zip, entry) == entry.Crc32;
+        if (plaintext || readByPyTorch)
+        {
+            context.Add("zip.anomaly", Severity.Medium, $"entry '{entry.Name}' has the encrypted flag set{(plaintext ? " on unencrypted data" : string.Empty)}; PyTorch ignores it while Python's zipfile refuses the entry (a scanner bypass)", location);
+            return true;
+        }
+
+        context.Add("scan.not-analysed", Severity.Info, "encrypted entry; not analysed (loaders other than PyTorch refuse it without the password)", location);
+        return false;
+    }
+
+    // The CRC-32 of the entry's bytes read as plaintext; null when they cannot be read so (too
+    // large to check, an unsupported method, or deflate data that does not inflate).
+    private static uint? PlaintextCrc(TolerantZipReader zip, ZipEntryInfo entry)
     {
         if (entry.UncompressedSize > CrcCheckLimit)
         {
-            return;
+            return null;
         }
 
         using var content = zip.OpenEntry(entry, CrcCheckLimit);
         if (content is null)
         {
-            return;
+            return null;
         }
 
-        var crc = 0u;
-        var buffer = new byte[16 * 1024];
-        int n;
-        while ((n = content.Read(buffer)) > 0)
+        try
         {
-            crc = Crc32.Update(crc, buffer.AsSpan(0, n));
-        }
+            var crc = 0u;
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = content.Read(buffer)) > 0)
+            {
+                crc = Crc32.Update(crc, buffer.AsSpan(0, n));
+            }
 
-        if (crc != entry.Crc32)
+            return crc;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static void CheckCrc(TolerantZipReader zip, ZipEntryInfo entry, string location, ScanContext context)
+    {
+        if (PlaintextCrc(zip, entry) is { } crc && crc != entry.Crc32)
         {
             context.Add("zip.anomaly", Severity.Medium, $"CRC mismatch (stored {entry.Crc32:x8}, actual {crc:x8}); PyTorch loads the entry while Python's zipfile rejects it (a scanner bypass)", location);
         }

@@ -128,6 +128,11 @@ internal sealed class PickleAnalyzer
         foreach (var (key, record) in imports.OrderBy(p => p.Value.FirstOffset))
         {
             var verdict = CallableClassifier.Classify(record.Module, record.Name);
+            if (verdict.IsHarmless)
+            {
+                continue;
+            }
+
             if (verdict.Severity == Severity.Info)
             {
                 allowed.Add(key);

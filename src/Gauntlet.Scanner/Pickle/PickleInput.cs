@@ -122,6 +122,39 @@ internal sealed class PickleInput
         }
     }
 
+    /// <summary>
+    /// Reads a newline-terminated line of any length (protocol 0 strings have no limit), keeping
+    /// its first <paramref name="keep"/> bytes and skipping the rest without buffering it; null at
+    /// end of stream. <paramref name="length"/> is the whole line's length and <paramref name="last"/>
+    /// its last byte (0 for an empty line), so a quoted string can be checked without holding it.
+    /// </summary>
+    public string? ReadLongLine(int keep, out long length, out byte last)
+    {
+        var bytes = new List<byte>(32);
+        length = 0;
+        last = 0;
+        while (true)
+        {
+            var b = ReadByte();
+            if (b < 0)
+            {
+                return null;
+            }
+
+            if (b == '\n')
+            {
+                return Encoding.UTF8.GetString(bytes.ToArray());
+            }
+
+            last = (byte)b;
+            length++;
+            if (bytes.Count < keep)
+            {
+                bytes.Add((byte)b);
+            }
+        }
+    }
+
     private bool Fill()
     {
         consumedBeforeBuffer += bufferEnd;

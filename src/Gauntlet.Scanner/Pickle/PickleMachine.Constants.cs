@@ -90,22 +90,37 @@ internal sealed partial class PickleMachine
         return TryReadLong(n, out var value) ? Push(value) : Fail("truncated LONG4");
     }
 
+    // STRING and UNICODE lines have no length limit in CPython: a long one is skipped like a
+    // long BINUNICODE (kept as a preview), never reported as truncated unless the stream ends.
     private PickleOutcome? QuotedString()
     {
-        var line = Input.ReadLine(MaxLine);
-        if (line is null || line.Length < 2 || line[0] != line[^1] || line[0] is not ('\'' or '"'))
+        var line = Input.ReadLongLine(MaxInlineString, out var length, out var last);
+        if (line is null)
+        {
+            return Fail("truncated STRING");
+        }
+
+        if (length < 2 || line[0] is not ('\'' or '"') || last != line[0])
         {
             return Fail("malformed STRING");
         }
 
-        return Push(PickleValue.String(line[1..^1]));
+        return Push(length <= MaxInlineString ? PickleValue.String(line[1..^1]) : LongLine(line[1..], length - 2));
     }
 
     private PickleOutcome? UnicodeLine()
     {
-        var line = Input.ReadLine(MaxLine);
-        return line is null ? Fail("truncated UNICODE") : Push(PickleValue.String(line));
+        var line = Input.ReadLongLine(MaxInlineString, out var length, out _);
+        if (line is null)
+        {
+            return Fail("truncated UNICODE");
+        }
+
+        return Push(length <= MaxInlineString ? PickleValue.String(line) : LongLine(line, length));
     }
+
+    private static PickleValue LongLine(string kept, long length) =>
+        PickleValue.String($"<{length:N0}-character string starting {kept[..Math.Min(32, kept.Length)]}>");
 
     private PickleOutcome? BinString()
     {

@@ -6,7 +6,9 @@ namespace Gauntlet.Scanner.Reporting;
 
 /// <summary>
 /// Writes a CycloneDX 1.6 ML-BOM: one <c>machine-learning-model</c> component per analysed model
-/// file with its SHA-256, and one vulnerability entry per finding of low severity or worse.
+/// file with its SHA-256, and one vulnerability entry per finding of low severity or worse. Every
+/// file or entry that was not analysed is a <c>gauntlet:not-analysed</c> property of its component
+/// (whatever its severity), and their number is the metadata's <c>gauntlet:not-analysed-count</c>.
 /// </summary>
 public static class CycloneDxWriter
 {
@@ -34,6 +36,9 @@ public static class CycloneDxWriter
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();
+            json.WriteStartArray("properties");
+            Property(json, "gauntlet:not-analysed-count", report.NotAnalysedCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteEndArray();
             json.WriteEndObject();
 
             json.WriteStartArray("components");
@@ -61,6 +66,11 @@ public static class CycloneDxWriter
                 Property(json, "gauntlet:size_bytes", artifact.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Property(json, "gauntlet:analysed", artifact.Analysed ? "true" : "false");
                 Property(json, "gauntlet:max_severity", artifact.MaxSeverity?.ToName() ?? "none");
+                foreach (var part in artifact.NotAnalysed)
+                {
+                    Property(json, "gauntlet:not-analysed", $"{part.Location}: {part.Message}");
+                }
+
                 json.WriteEndArray();
                 json.WriteEndObject();
             }

@@ -30,6 +30,7 @@ public static class JsonReportWriter
             }
 
             json.WriteEndObject();
+            json.WriteNumber("not_analysed", report.NotAnalysedCount);
             json.WriteStartArray("artifacts");
             foreach (var artifact in report.Artifacts)
             {
@@ -40,6 +41,13 @@ public static class JsonReportWriter
                 json.WriteString("sha256", artifact.Sha256);
                 json.WriteBoolean("analysed", artifact.Analysed);
                 json.WriteString("error", artifact.Error);
+                json.WriteStartArray("not_analysed");
+                foreach (var part in artifact.NotAnalysed)
+                {
+                    json.WriteStringValue(part.Location);
+                }
+
+                json.WriteEndArray();
                 json.WriteString("max_severity", artifact.MaxSeverity?.ToName());
                 json.WriteStartArray("findings");
                 foreach (var finding in artifact.Findings)
@@ -49,6 +57,11 @@ public static class JsonReportWriter
                     json.WriteString("severity", finding.Severity.ToName());
                     json.WriteString("message", finding.Message);
                     json.WriteString("location", finding.Location);
+                    if (ArtifactReport.NotAnalysedRules.Contains(finding.RuleId))
+                    {
+                        json.WriteBoolean("not_analysed", true);
+                    }
+
                     if (finding.Offset is { } offset)
                     {
                         json.WriteNumber("offset", offset);

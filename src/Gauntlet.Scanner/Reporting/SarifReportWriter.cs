@@ -15,7 +15,9 @@ public static class SarifReportWriter
     /// ids as tags. Each artifact is listed with its size and SHA-256; each finding is a result
     /// located at its artifact (and byte offset, where known) with the container chain as the
     /// logical location. Levels: critical and high map to <c>error</c>, medium to <c>warning</c>,
-    /// low and info to <c>note</c>; the exact severity is in each result's properties.
+    /// low and info to <c>note</c>; the exact severity is in each result's properties. Files and
+    /// entries that were not analysed are results of their own (<c>properties.notAnalysed</c>)
+    /// and are listed in the run's <c>properties.notAnalysed</c>, with their count.
     /// </remarks>
     public static string Write(ScanReport report)
     {
@@ -40,7 +42,9 @@ public static class SarifReportWriter
                 Level = SarifSeverity.Level(finding.Severity),
                 Message = finding.Message,
                 Locations = [new SarifLocation { Uri = uri, ArtifactIndex = a, ByteOffset = finding.Offset, LogicalName = finding.Location }],
-                Properties = new JsonObject { ["severity"] = finding.Severity.ToName() },
+                Properties = ArtifactReport.NotAnalysedRules.Contains(finding.RuleId)
+                    ? new JsonObject { ["severity"] = finding.Severity.ToName(), ["notAnalysed"] = true }
+                    : new JsonObject { ["severity"] = finding.Severity.ToName() },
             }));
         }
 
@@ -59,6 +63,11 @@ public static class SarifReportWriter
                     },
                     Artifacts = [.. report.Artifacts.Select(artifact => new SarifArtifact { Uri = SarifSeverity.RelativeUri(artifact.RelativePath), Length = artifact.SizeBytes, Sha256 = artifact.Sha256 })],
                     Results = results,
+                    Properties = new JsonObject
+                    {
+                        ["notAnalysedCount"] = report.NotAnalysedCount,
+                        ["notAnalysed"] = SarifWriter.Strings([.. report.Artifacts.SelectMany(a => a.NotAnalysed).Select(f => f.Location)]),
+                    },
                 },
             ],
         };
