@@ -104,4 +104,28 @@ public sealed class MembershipCommandTests : IDisposable
         Assert.Equal(CliApp.ExitUserError, code);
         Assert.Equal("error: --attack lira-offline trains shadow models: give --shadow-data (images from the same distribution as the training set).", error.Trim());
     }
+
+    [Fact]
+    public void Audit_WithMembers_RunsThePrivacyModule()
+    {
+        var (m, ml) = Write("members", 0, 40);
+        var (n, nl) = Write("nonmembers", 40, 40);
+        var outDir = Path.Combine(_dir, "audit");
+        var (code, _, _, error) = CliRunner.Run("audit", "demo", "--data", "demo", "--assessments", "privacy", "--members", m, "--members-labels", ml, "--nonmembers", n, "--nonmembers-labels", nl, "--out", outDir);
+        Assert.True(code is CliApp.ExitOk or CliApp.ExitFindings, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "security_audit_report.json")));
+        var privacy = doc.RootElement.GetProperty("scorecard").GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "privacy");
+        Assert.Equal("assessed", privacy.GetProperty("status").GetString());
+        Assert.InRange(privacy.GetProperty("score").GetDouble(), 0, 100);
+    }
+
+    [Fact]
+    public void Audit_MembersWithoutNonMembers_IsOneLineExit2()
+    {
+        var (m, ml) = Write("members", 0, 10);
+        var (code, _, _, error) = CliRunner.Run("audit", "demo", "--members", m, "--members-labels", ml, "--out", Path.Combine(_dir, "a"));
+        Assert.Equal(CliApp.ExitUserError, code);
+        Assert.Equal("error: --members and --nonmembers go together: membership inference needs images from inside and outside the training set.", error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "a")));
+    }
 }
