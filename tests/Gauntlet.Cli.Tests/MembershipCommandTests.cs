@@ -128,4 +128,23 @@ public sealed class MembershipCommandTests : IDisposable
         Assert.Equal("error: --members and --nonmembers go together: membership inference needs images from inside and outside the training set.", error.Trim());
         Assert.False(Directory.Exists(Path.Combine(_dir, "a")));
     }
+
+    [Fact]
+    public void NpzMembersAndNonMembers_CarryTheirOwnLabels()
+    {
+        string Npz(string name, int from)
+        {
+            var demo = FashionMnist.LoadEmbeddedDemo().Select([.. Enumerable.Range(from, 30)]);
+            var pixels = demo.Images.ToArray().Select(v => (byte)MathF.Round(v * 255f)).ToArray();
+            var path = Path.Combine(_dir, name + ".npz");
+            File.WriteAllBytes(path, HostileFiles.Npz(("x", HostileFiles.Npy("|u1", [30, 28, 28], pixels)), ("y", HostileFiles.LabelsNpy([.. demo.Labels.Select(l => (long)l)]))));
+            return path;
+        }
+
+        var (code, _, json, error) = CliRunner.Run("membership", "demo", "--members", Npz("m", 0), "--nonmembers", Npz("n", 30), "--attack", "confidence-threshold", "--json", "-");
+        Assert.True(code == CliApp.ExitOk, error);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("confidence-threshold", doc.RootElement.GetProperty("attack").GetString());
+        Assert.Equal(30, doc.RootElement.GetProperty("nonmembers").GetInt32());
+    }
 }
