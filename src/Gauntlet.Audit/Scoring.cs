@@ -29,7 +29,6 @@ public static class Scoring
     private static readonly (string Id, string Name, string Reason)[] Planned =
     [
         ("poisoning_backdoors", "Poisoning and backdoors", "Backdoor and data-poisoning tests are not part of this release."),
-        ("privacy", "Privacy (membership inference, inversion)", "Privacy attacks are not part of this release."),
     ];
 
     // The order categories appear in the scorecard; categories of other modules follow.

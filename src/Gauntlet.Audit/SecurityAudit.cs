@@ -101,6 +101,9 @@ public sealed class SecurityAudit
     /// <summary>Files or folders the supply-chain module scans beside the model (<c>--artifacts</c>).</summary>
     public IReadOnlyList<string> Artifacts { get; init; } = [];
 
+    /// <summary>Known members and non-members of the training set; the privacy module runs only with them.</summary>
+    public Gauntlet.Privacy.Membership.MembershipData? Membership { get; init; }
+
     /// <summary>Runs the audit. Cancellation or the plan's time budget end it early with a report marked partial.</summary>
     /// <param name="progress">Receives progress after each batch.</param>
     /// <param name="cancellation">Cancels the audit; the report covers the budgets finished so far.</param>
@@ -108,7 +111,7 @@ public sealed class SecurityAudit
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock);
+        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock) { Membership = Membership };
         var selected = Modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id)).ToList();
         var applicable = selected.Select(m => (Module: m, Applies: m.AppliesTo(context))).ToList();
         context.TotalWork = Math.Max(1, applicable.Where(a => a.Applies.Applies).Sum(a => a.Module.EstimateWork(context)));

@@ -4,13 +4,14 @@ namespace Gauntlet.Audit.Assessments;
 public static class AssessmentCatalog
 {
     /// <summary>
-    /// Supply chain first (seconds, and a partial audit still has it), then evasion. A new module
+    /// Supply chain first (seconds, and a partial audit still has it), then evasion, then privacy (it runs only when given members and non-members). A new module
     /// is one class implementing <see cref="IAssessment"/> and one line here.
     /// </summary>
     public static IReadOnlyList<IAssessment> BuiltIn { get; } =
     [
         new SupplyChainAssessment(),
         new EvasionAssessment(),
+        new PrivacyAssessment(),
     ];
 
     /// <summary>The ids a plan's <c>assessments:</c> may name.</summary>

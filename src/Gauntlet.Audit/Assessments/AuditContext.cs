@@ -37,6 +37,9 @@ public sealed class AuditContext
     /// <summary>Extra files or folders to scan beside the model (<c>--artifacts</c>).</summary>
     public IReadOnlyList<string> Artifacts { get; }
 
+    /// <summary>Known members and non-members of the model's training set for the privacy module (<c>--members</c>, <c>--nonmembers</c>), or null.</summary>
+    public Gauntlet.Privacy.Membership.MembershipData? Membership { get; init; }
+
     /// <summary>Cancels the audit (Ctrl-C).</summary>
     public CancellationToken Cancellation { get; }
 

@@ -31,9 +31,13 @@ internal static class AuditCommand
         var listAttacks = new Option<bool>("--list-attacks") { Description = "List the attacks a plan may name, then exit." };
         var artifacts = new Option<string[]>("--artifacts") { Description = "Files or folders the supply-chain module scans beside the model (checkpoints, pickles, archives shipped with it); repeatable.", AllowMultipleArgumentsPerToken = true };
         var assessments = new Option<string[]>("--assessments") { Description = $"Assessment modules to run, overriding the plan's assessments: {string.Join(", ", Gauntlet.Audit.Assessments.AssessmentCatalog.Ids)} (default: every one that applies).", AllowMultipleArgumentsPerToken = true };
+        var members = new Option<string?>("--members") { Description = "Images known to be in the model's training set, for the privacy module's membership-inference test (with --nonmembers); same forms as --data." };
+        var membersLabels = new Option<string?>("--members-labels") { Description = "Labels for --members." };
+        var nonMembers = new Option<string?>("--nonmembers") { Description = "Images known not to be in the model's training set (with --members)." };
+        var nonMembersLabels = new Option<string?>("--nonmembers-labels") { Description = "Labels for --nonmembers." };
         var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
-            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, noLimits,
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -58,10 +62,15 @@ internal static class AuditCommand
             }
 
             var threshold = parse.GetValue(failUnder);
+            if ((parse.GetValue(members) is null) != (parse.GetValue(nonMembers) is null))
+            {
+                throw new UserInputException("--members and --nonmembers go together: membership inference needs images from inside and outside the training set.");
+            }
 
             // The report folder is checked before the model is loaded or attacked: a bad path costs nothing.
             using var outputs = new CommandOutputs(parse, [
-                .. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), parse.GetValue(plan), .. artifactPaths]);
+                .. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), parse.GetValue(plan), .. artifactPaths,
+                .. CommandOutputs.DataInputs(parse.GetValue(members), parse.GetValue(membersLabels)), .. CommandOutputs.DataInputs(parse.GetValue(nonMembers), parse.GetValue(nonMembersLabels))]);
             outputs.Folder("--out", parse.GetValue(output), [.. ReportWriter.Formats.Select(ReportWriter.FileName)]);
 
             var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, auditPlan.Samples, parse.GetValue(labels));
@@ -69,7 +78,18 @@ internal static class AuditCommand
             var path = parse.GetValue(model.Model)!;
             var sha = path == DemoModel.Name ? AuditSubject.Hash(DemoModel.OnnxBytes()) : AuditSubject.HashFile(path);
             var subject = new AuditSubject(classifier, path, sha, loaded.Architecture) { ModelBytes = path == DemoModel.Name ? DemoModel.OnnxBytes() : null };
-            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths };
+            Gauntlet.Privacy.Membership.MembershipData? membership = null;
+            if (parse.GetValue(members) is { } membersPath)
+            {
+                membership = new Gauntlet.Privacy.Membership.MembershipData(
+                    DataArguments.LoadEvaluation(membersPath, null, parse.GetValue(membersLabels)),
+                    DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, null, parse.GetValue(nonMembersLabels)));
+                // The same checks as the audited data: shape, labels within the model's classes, values in range.
+                model.Load(parse, membership.Members);
+                model.Load(parse, membership.NonMembers);
+            }
+
+            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership };
             var outDir = parse.GetValue(output)!;
 
             using var cancellation = new CancellationTokenSource();
