@@ -125,7 +125,7 @@ internal sealed class FolderWalker
                     return;
             }
 
-            outside = !RealPaths.IsUnder(real, rootReal);
+            outside = !RealPath.IsSameOrInside(real, rootReal);
         }
         else
         {
@@ -135,7 +135,7 @@ internal sealed class FolderWalker
         // A file reached through a folder link that left the root carries that link's finding: it is the file that lives outside.
         var outsideFinding = outside
             ? new Finding("scan.link-outside-root", Severity.Medium, $"symbolic link to '{real}', outside the scanned folder; the target is scanned as '{relative}'", relative)
-            : frame.OutsideVia is { } via && !RealPaths.IsUnder(real, rootReal)
+            : frame.OutsideVia is { } via && !RealPath.IsSameOrInside(real, rootReal)
                 ? via with { Location = relative }
                 : null;
         switch (FileKinds.Of(real))

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Gauntlet.Core.IO;
 
 namespace Gauntlet.Scanner;
 
@@ -20,79 +20,40 @@ internal enum Resolution
 
 /// <summary>
 /// The canonical location of a path with every symbolic link resolved, in every component and not
-/// only the last one: <c>realpath(3)</c> on Linux. Two names of one folder resolve to the same
-/// string, which is what loop detection and the "inside the scanned root" test compare.
+/// only the last one (Core's <see cref="RealPath"/>), classified for the folder walk: two names of
+/// one folder resolve to the same string, which is what loop detection and the "inside the scanned
+/// root" test (<see cref="RealPath.IsSameOrInside"/>) compare.
 /// </summary>
-internal static partial class RealPaths
+internal static class RealPaths
 {
-    private const int ErrNoEntry = 2;
-    private const int ErrNotDirectory = 20;
-    private const int ErrLoop = 40;
-
     /// <summary>Resolves <paramref name="path"/>; <paramref name="real"/> is the canonical path when the result is <see cref="Resolution.Resolved"/>.</summary>
     public static Resolution Resolve(string path, out string real)
     {
         real = string.Empty;
-        if (OperatingSystem.IsLinux())
-        {
-            return ResolveLinux(path, out real);
-        }
-
-        // Elsewhere: .NET resolves the final link only; intermediate links are taken as written.
+        string resolved;
         try
         {
-            var info = new FileInfo(Path.GetFullPath(path));
-            var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true);
-            if (target is null || !(target.Exists || Directory.Exists(target.FullName)))
-            {
-                return Resolution.Dangling;
-            }
-
-            real = Path.GetFullPath(target.FullName);
-            return Resolution.Resolved;
+            resolved = RealPath.Of(path);
+        }
+        catch (PathTooLongException)
+        {
+            return Resolution.Failed;
         }
         catch (IOException)
         {
-            return Resolution.Loop;
+            return Resolution.Loop; // RealPath.Of throws it for a chain of more than 40 links, as ELOOP
         }
         catch (UnauthorizedAccessException)
         {
             return Resolution.Failed;
         }
-    }
 
-    /// <summary>Whether <paramref name="real"/> is <paramref name="root"/> or lies beneath it (both canonical).</summary>
-    public static bool IsUnder(string real, string root)
-    {
-        var prefix = root.EndsWith('/') ? root : root + "/";
-        return real == root || real.StartsWith(prefix, StringComparison.Ordinal);
-    }
-
-    private static unsafe Resolution ResolveLinux(string path, out string real)
-    {
-        real = string.Empty;
-        var resolved = RealPath(path, IntPtr.Zero);
-        if (resolved == IntPtr.Zero)
+        if (!File.Exists(resolved) && !Directory.Exists(resolved))
         {
-            return Marshal.GetLastPInvokeError() switch
-            {
-                ErrNoEntry or ErrNotDirectory => Resolution.Dangling,
-                ErrLoop => Resolution.Loop,
-                _ => Resolution.Failed,
-            };
+            return Resolution.Dangling; // a link (or the path itself) points at nothing
         }
 
-        try
-        {
-            real = Marshal.PtrToStringUTF8(resolved)!;
-            return Resolution.Resolved;
-        }
-        finally
-        {
-            NativeMemory.Free((void*)resolved); // realpath mallocs the result when given no buffer
-        }
+        real = resolved;
+        return Resolution.Resolved;
     }
-
-    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial IntPtr RealPath(string path, IntPtr resolved);
 }

@@ -1,3 +1,4 @@
+using Gauntlet.Core.IO;
 using Gauntlet.Core.Protobuf;
 
 namespace Gauntlet.Scanner.Formats;
@@ -257,7 +258,7 @@ internal sealed class OnnxAnalyzer
         if (normalised.Split('/').Contains("..")
             && RealPaths.Resolve(combined, out var real) == Resolution.Resolved
             && RealPaths.Resolve(context.Folder, out var folder) == Resolution.Resolved
-            && !RealPaths.IsUnder(real, folder))
+            && !RealPath.IsSameOrInside(real, folder))
         {
             context.Add("onnx.external-data", Severity.High, $"tensor '{tensor}' reads external data from '{path}', which resolves to '{real}', outside the model's folder (arbitrary file read)", location);
             return;
