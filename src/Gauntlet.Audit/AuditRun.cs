@@ -30,20 +30,8 @@ internal sealed class AuditRun
         _model = context.Subject.Classifier;
         _data = context.Data;
         _plan = plan ?? context.Plan;
-        _correct = new bool[_data.Count];
-        var offset = 0;
-        foreach (var (x, y) in _data.Batches(_plan.Batch))
-        {
-            var predictions = Ops.ArgMax(_model.Predict(x), 1);
-            for (var i = 0; i < y.Length; i++)
-            {
-                _correct[offset + i] = predictions[i] == y[i];
-            }
-
-            offset += y.Length;
-        }
-
-        CleanAccuracy = _data.Count == 0 ? 0 : _correct.Count(c => c) / (double)_data.Count;
+        _correct = context.CleanCorrect;
+        CleanAccuracy = context.CleanAccuracy;
         _cleanByClass = PerClass(new bool[_data.Count]);
     }
 

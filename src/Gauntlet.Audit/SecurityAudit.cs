@@ -214,7 +214,7 @@ public sealed class SecurityAudit
                 InputMax = _subject.Classifier.InputRange.Max,
             },
             Data = new DataInfo { Source = _data.Source, Sha256 = dataHash, Samples = _data.Count, ClassNames = ClassNames() },
-            CleanAccuracy = CleanAccuracy(),
+            CleanAccuracy = context.CleanAccuracy,
             Scorecard = scorecard,
             Threats = threats,
             Checks = checks,
@@ -246,23 +246,6 @@ public sealed class SecurityAudit
     /// <summary>Gauntlet's version as recorded in reports.</summary>
     public static string ToolVersion =>
         (typeof(SecurityAudit).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).FirstOrDefault() as System.Reflection.AssemblyInformationalVersionAttribute)?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    private double CleanAccuracy()
-    {
-        if (_data.Count == 0)
-        {
-            return 0;
-        }
-
-        var correct = 0;
-        foreach (var (x, y) in _data.Batches(_plan.Batch))
-        {
-            var predictions = Ops.ArgMax(_subject.Classifier.Predict(x), 1);
-            correct += predictions.Where((p, i) => p == y[i]).Count();
-        }
-
-        return correct / (double)_data.Count;
-    }
 
     private IReadOnlyList<string> ClassNames() =>
         _data.ClassNames.Count == _subject.Classifier.ClassCount

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gauntlet.Data;
+using Gauntlet.Tensors;
 
 namespace Gauntlet.Audit.Assessments;
 
@@ -12,6 +13,7 @@ namespace Gauntlet.Audit.Assessments;
 public sealed class AuditContext
 {
     private readonly IProgress<AuditProgress>? _progress;
+    private bool[]? _cleanCorrect;
     private double _done;
 
     internal AuditContext(AuditSubject subject, LabeledImages data, AuditPlan plan, IReadOnlyList<string> artifacts, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock)
@@ -46,6 +48,15 @@ public sealed class AuditContext
     /// <summary>Time since the audit started.</summary>
     public Stopwatch Clock { get; }
 
+    /// <summary>Accuracy on the audited samples without attack (from <see cref="CleanCorrect"/>).</summary>
+    public double CleanAccuracy => Data.Count == 0 ? 0 : CleanCorrect.Count(c => c) / (double)Data.Count;
+
+    /// <summary>
+    /// Per audited sample, whether the model classifies it correctly without attack: one pass over
+    /// the data on first use, shared by every module and the report.
+    /// </summary>
+    internal bool[] CleanCorrect => _cleanCorrect ??= Classify();
+
     /// <summary>Why the audit stopped early (cancelled, out of time), or null while it runs on.</summary>
     public string? Stopped { get; private set; }
 
@@ -72,5 +83,23 @@ public sealed class AuditContext
     {
         _done += units;
         _progress?.Report(new AuditProgress(stage, Math.Min(_done, TotalWork), TotalWork));
+    }
+
+    private bool[] Classify()
+    {
+        var correct = new bool[Data.Count];
+        var offset = 0;
+        foreach (var (x, y) in Data.Batches(Plan.Batch))
+        {
+            var predictions = Ops.ArgMax(Subject.Classifier.Predict(x), 1);
+            for (var i = 0; i < y.Length; i++)
+            {
+                correct[offset + i] = predictions[i] == y[i];
+            }
+
+            offset += y.Length;
+        }
+
+        return correct;
     }
 }
