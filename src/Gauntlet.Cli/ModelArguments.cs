@@ -47,12 +47,35 @@ internal sealed class ModelArguments
             InputFile.Check(path, "model file");
         }
 
+        RequireImages(data);
+        var loaded = path == DemoModel.Name || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
+        var range = CheckDataFitsModel(parse, data, loaded);
+        var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
+        return (loaded, classifier);
+    }
+
+    /// <summary>
+    /// Checks that more data (for example an audit's members and non-members) fits a model already
+    /// loaded, as <see cref="Load"/> checks its own data: images present, shape, labels within the
+    /// model's classes, values within --input-range.
+    /// </summary>
+    public void CheckFits(ParseResult parse, LabeledImages data, LoadedModel loaded)
+    {
+        RequireImages(data);
+        CheckDataFitsModel(parse, data, loaded);
+    }
+
+    private static void RequireImages(LabeledImages data)
+    {
         if (data.Count == 0)
         {
             throw new UserInputException($"{data.Source}: the data set holds no images; expected at least one.");
         }
+    }
 
-        var loaded = path == DemoModel.Name || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
+    // Shape, labels and value range of the data against the model; returns the declared input range.
+    private InputRange CheckDataFitsModel(ParseResult parse, LabeledImages data, LoadedModel loaded)
+    {
         var sample = data.Images.Shape.Dims[1..].ToArray();
         if (!sample.SequenceEqual(loaded.SampleShape.ToArray()))
         {
@@ -81,8 +104,7 @@ internal sealed class ModelArguments
             }
         }
 
-        var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
-        return (loaded, classifier);
+        return range;
     }
 
     /// <summary>Every label must name one of the model's outputs; the first that does not is named with its sample index.</summary>

@@ -84,9 +84,9 @@ internal static class AuditCommand
                 membership = new Gauntlet.Privacy.Membership.MembershipData(
                     DataArguments.LoadEvaluation(membersPath, null, parse.GetValue(membersLabels)),
                     DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, null, parse.GetValue(nonMembersLabels)));
-                // The same checks as the audited data: shape, labels within the model's classes, values in range.
-                model.Load(parse, membership.Members);
-                model.Load(parse, membership.NonMembers);
+                // The same checks as the audited data (shape, labels within the model's classes, values in range), without loading the model again.
+                model.CheckFits(parse, membership.Members, loaded);
+                model.CheckFits(parse, membership.NonMembers, loaded);
             }
 
             var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership };
