@@ -50,8 +50,15 @@ internal static class ArtifactDispatcher
             case ArtifactFormat.Compressed:
                 CompressedStreamAnalyzer.Analyze(stream, name, location, context, depth);
                 return format;
+            case ArtifactFormat.SevenZip:
+                SevenZipArchiveAnalyzer.Analyze(stream, location, context, depth);
+                return format;
             default:
-                context.Add("scan.not-analysed", Severity.Info, NotRecognised(head, name, stream.Length), location);
+                if (!ScanEncodedPayload(stream, head, location, context))
+                {
+                    context.Add("scan.not-analysed", Severity.Info, NotRecognised(head, name, stream.Length), location);
+                }
+
                 return ArtifactFormat.Unknown;
         }
     }
@@ -85,7 +92,11 @@ internal static class ArtifactDispatcher
                 NpyAnalyzer.Analyze(whole, declaredLength, location, context);
                 return;
             case ArtifactFormat.Unknown:
-                context.Add("scan.not-analysed", Severity.Info, NotRecognised(head.AsSpan(0, headLength), name, declaredLength ?? long.MaxValue), location);
+                if (!ScanEncodedPayload(whole, head.AsSpan(0, headLength), location, context))
+                {
+                    context.Add("scan.not-analysed", Severity.Info, NotRecognised(head.AsSpan(0, headLength), name, declaredLength ?? long.MaxValue), location);
+                }
+
                 return;
         }
 
@@ -100,6 +111,30 @@ internal static class ArtifactDispatcher
 
         buffer.Position = 0;
         Analyze(buffer, name, location, context, depth);
+    }
+
+    /// <summary>
+    /// A file or entry of text that is a pickle or zip spelled in hex or base64 (a "weights.b64"
+    /// member): decoded and scanned as the payload. False when it is not one.
+    /// </summary>
+    private static bool ScanEncodedPayload(Stream stream, ReadOnlySpan<byte> head, string location, ScanContext context)
+    {
+        var text = head.TrimStart(" \t\r\n"u8);
+        if (!(text.StartsWith("gA"u8) || text.StartsWith("UEsDB"u8) || text.StartsWith("80"u8) || text.StartsWith("504b"u8) || text.StartsWith("504B"u8)))
+        {
+            return false;
+        }
+
+        using var buffer = new MemoryStream();
+        var limited = new LimitedStream(stream, EmbeddedPayloads.MaxBytes * 2L);
+        limited.CopyTo(buffer);
+        if (limited.LimitReached)
+        {
+            return false;
+        }
+
+        var decoded = EmbeddedPayloads.DecodeText(System.Text.Encoding.ASCII.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        return decoded is not null && EmbeddedPayloads.Scan(decoded, "hex- or base64-encoded in this file", location, context);
     }
 
     private static string NotRecognised(ReadOnlySpan<byte> head, string name, long length) =>

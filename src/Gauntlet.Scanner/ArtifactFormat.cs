@@ -51,6 +51,9 @@ public enum ArtifactFormat
     /// <summary>A tar archive.</summary>
     Tar,
 
-    /// <summary>A gzip, zlib or joblib-compressed stream.</summary>
+    /// <summary>A gzip, zlib, xz, lz4 (frame) or zstd stream, or joblib-compressed data.</summary>
     Compressed,
+
+    /// <summary>A 7z archive.</summary>
+    SevenZip,
 }

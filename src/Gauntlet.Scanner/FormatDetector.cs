@@ -19,6 +19,7 @@ internal static class FormatDetector
     // pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2): the legacy torch.save magic number.
     private static readonly byte[] LegacyTorchMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
+    private static readonly byte[] SevenZipMagic = [(byte)'7', (byte)'z', 0xbc, 0xaf, 0x27, 0x1c];
     private static readonly byte[] NumpyMagic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private static readonly byte[] Hdf5Magic = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -33,6 +34,16 @@ internal static class FormatDetector
         if (TolerantZipReader.LooksLikeZip(head))
         {
             return ArtifactFormat.Zip;
+        }
+
+        if (head.StartsWith(SevenZipMagic))
+        {
+            return ArtifactFormat.SevenZip;
+        }
+
+        if (CompressedStreamAnalyzer.CodecOf(head) is not null and not CompressedStreamAnalyzer.Codec.Gzip and not CompressedStreamAnalyzer.Codec.Zlib)
+        {
+            return ArtifactFormat.Compressed;
         }
 
         if (head.StartsWith(NumpyMagic))

@@ -22,6 +22,9 @@ internal sealed class ScanContext
 
     public long DecompressedBytes { get; private set; }
 
+    /// <summary>How many embedded payloads (a pickle inside a pickle, a config or metadata) the current analysis is inside.</summary>
+    public int EmbeddedDepth { get; set; }
+
     public IReadOnlyList<Finding> Findings => findings;
 
     public void Add(string ruleId, Severity severity, string message, string location, long? offset = null)

@@ -48,6 +48,19 @@ public sealed class CorpusDetectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Corpus_FailOnHighCatchesEveryCodeExecutionSample()
+    {
+        var samples = Fixtures.Manifest.Where(e => e.CodeExecution).ToList();
+        Assert.True(samples.Count >= 70, $"only {samples.Count} code-execution samples in the manifest");
+        var missed = samples
+            .Select(e => (e.Path, Report: ModelScanner.ScanFile(e.FullPath, e.Path)))
+            .Where(r => (r.Report.MaxSeverity ?? Severity.Info) < Severity.High)
+            .Select(r => $"{r.Path}: {Describe(r.Report)}")
+            .ToList();
+        Assert.True(missed.Count == 0, "--fail-on high would pass these code-execution samples:" + Environment.NewLine + string.Join(Environment.NewLine, missed));
+    }
+
+    [Fact]
     public void Corpus_BenignTorchCheckpointsUseOnlyAllowlistedCallables()
     {
         foreach (var entry in Fixtures.Manifest.Where(e => e.Benign && e.Path.StartsWith("benign/torch/", StringComparison.Ordinal)))
@@ -73,6 +86,12 @@ public sealed class CorpusDetectionTests(ITestOutputHelper output)
     [InlineData("benign/gguf/tiny.gguf", ArtifactFormat.Gguf)]
     [InlineData("benign/tensorflow/saved_model.pb", ArtifactFormat.TensorFlow)]
     [InlineData("malicious/archives/model_in_tar.tar.gz", ArtifactFormat.Compressed)]
+    [InlineData("malicious/archives/model_in_tar.tar.xz", ArtifactFormat.Compressed)]
+    [InlineData("malicious/archives/pickle.pkl.lz4", ArtifactFormat.Compressed)]
+    [InlineData("malicious/archives/pickle.pkl.zst", ArtifactFormat.Compressed)]
+    [InlineData("malicious/archives/model.7z", ArtifactFormat.SevenZip)]
+    [InlineData("benign/keras/no_metadata_plain.keras", ArtifactFormat.Keras)]
+    [InlineData("malicious/keras/no_metadata_lambda.keras", ArtifactFormat.Keras)]
     public void Corpus_FormatRecognisedByContent(string path, ArtifactFormat expected)
     {
         var report = ModelScanner.ScanFile(Path.Combine(Fixtures.CorpusRoot, path), path);

@@ -19,11 +19,12 @@ internal static class Fixtures
             e.GetProperty("benign").GetBoolean(),
             SeverityNames.Parse(e.GetProperty("severity").GetString()!),
             e.GetProperty("rule").ValueKind == JsonValueKind.String ? e.GetProperty("rule").GetString() : null,
-            e.GetProperty("note").GetString()!)).ToList();
+            e.GetProperty("note").GetString()!,
+            e.TryGetProperty("code_execution", out var code) && code.GetBoolean())).ToList();
     }
 }
 
-internal sealed record CorpusEntry(string Path, bool Benign, Severity Severity, string? Rule, string Note)
+internal sealed record CorpusEntry(string Path, bool Benign, Severity Severity, string? Rule, string Note, bool CodeExecution)
 {
     public string FullPath => System.IO.Path.Combine(Fixtures.CorpusRoot, Path);
 }

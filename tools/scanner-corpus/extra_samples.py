@@ -13,6 +13,9 @@ import sys
 import zipfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gap_samples  # noqa: E402
+
 NOTE_PREFIX = "[extra] "
 
 
@@ -118,6 +121,28 @@ def add(out, manifest):
     """Writes every sample below into the corpus at `out` and appends it to `manifest`."""
     add_false_positives(out, manifest)
     add_callables(out, manifest)
+    _, benign, malicious = _writers(out, manifest)
+
+    def malicious_gap(name, data, severity, rule, note, code_execution):
+        malicious(name, data, severity, rule, note)
+        manifest[-1]["code_execution"] = code_execution
+
+    gap_samples.add(benign, malicious_gap)
+    mark_code_execution(manifest)
+
+
+# Ground truth for '--fail-on high': a sample runs code when loaded if it calls a critical
+# callable (exec, system, Popen, a code loader...) or carries code a loader runs (a Lambda
+# layer, a Python op, a TorchModuleWrapper). Samples that only touch files or the network, or
+# break parsers, do not. Entries written with an explicit flag keep it.
+CODE_EXECUTION_RULES = {"keras.lambda-layer", "onnx.python-op", "keras.torch-module", "keras.unsafe-callable",
+                        "keras.safe-mode-bypass"}
+
+
+def mark_code_execution(manifest):
+    for e in manifest:
+        if "code_execution" not in e:
+            e["code_execution"] = not e["benign"] and (e["severity"] == "critical" or e["rule"] in CODE_EXECUTION_RULES)
 
 
 def _writers(out, manifest):

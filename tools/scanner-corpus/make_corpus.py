@@ -287,8 +287,8 @@ malicious("keras/lambda_layer.keras", keras_zip(sequential(dense(4, "d1"), lambd
           "keras.lambda-layer", "Lambda layer with marshalled bytecode")
 tfop = {"module": "keras.layers", "class_name": "TFOpLambda", "config": {"name": "tf.io.write_file",
         "function": "io.write_file"}, "registered_name": None}
-malicious("keras/tfoplambda.keras", keras_zip(sequential(dense(4, "d1"), tfop)), "medium", "keras.tfoplambda",
-          "TFOpLambda layer")
+malicious("keras/tfoplambda.keras", keras_zip(sequential(dense(4, "d1"), tfop)), "high", "keras.tfoplambda",
+          "TFOpLambda layer calling io.write_file")
 custom = {"module": "my_layers", "class_name": "Evil", "config": {"name": "c"}, "registered_name": "Custom>Evil"}
 malicious("keras/custom_object.keras", keras_zip(sequential(dense(4, "d1"), custom)), "medium",
           "keras.custom-object", "custom object from a non-Keras module")

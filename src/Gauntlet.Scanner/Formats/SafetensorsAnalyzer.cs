@@ -140,6 +140,11 @@ internal static class SafetensorsAnalyzer
                         context.Add("safetensors.header", Severity.Medium, "__metadata__ is not a string-to-string map", location);
                     }
 
+                    if (tensor.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        ScanMetadata(tensor.Value, location, context);
+                    }
+
                     continue;
                 }
 
@@ -207,5 +212,17 @@ internal static class SafetensorsAnalyzer
         }
 
         return (begin, end, tensor.Name);
+    }
+
+    // Metadata values are free text: one may spell a pickle (scanned) or hold Python source (low).
+    private static void ScanMetadata(JsonElement metadata, string location, ScanContext context)
+    {
+        foreach (var entry in metadata.EnumerateObject().Take(10_000))
+        {
+            if (entry.Value.ValueKind == JsonValueKind.String)
+            {
+                EmbeddedPayloads.ScanText(entry.Value.GetString()!, $"in __metadata__ '{entry.Name}'", $"{location}!__metadata__.{entry.Name}", context, lookForSource: true);
+            }
+        }
     }
 }

@@ -20,8 +20,9 @@ internal static class ZipArchiveAnalyzer
         var pickleRoot = entries.FirstOrDefault(e => e.Name == "data.pkl" || e.Name.EndsWith("/data.pkl", StringComparison.Ordinal)) is { } data
             ? data.Name[..^"data.pkl".Length]
             : null;
-        var format = Classify(entries, pickleRoot);
+        var format = Classify(zip, entries, pickleRoot);
         var codeFiles = new List<string>();
+        string? dangerousCode = null;
 
         foreach (var entry in entries)
         {
@@ -42,6 +43,11 @@ internal static class ZipArchiveAnalyzer
             if (format == ArtifactFormat.TorchScript && relative.StartsWith("code/", StringComparison.Ordinal) && !relative.EndsWith(".debug_pkl", StringComparison.Ordinal))
             {
                 codeFiles.Add(relative);
+                if (TorchScriptCode.Inspect(zip, entry) is { } danger)
+                {
+                    dangerousCode ??= $"{relative}: {danger}";
+                }
+
                 continue;
             }
 
@@ -108,13 +114,15 @@ internal static class ZipArchiveAnalyzer
 
         if (codeFiles.Count > 0)
         {
-            context.Add("torchscript.code", Severity.Medium, $"TorchScript archive with {codeFiles.Count} code file(s) ({string.Join(", ", codeFiles.Take(5))}); the code runs when the model is called", location);
+            context.Add("torchscript.code", dangerousCode is null ? Severity.Medium : Severity.High,
+                $"TorchScript archive with {codeFiles.Count} code file(s) ({string.Join(", ", codeFiles.Take(5))}); the code runs when the model is called"
+                + (dangerousCode is null ? string.Empty : $"; it {dangerousCode}"), location);
         }
 
         return format;
     }
 
-    private static ArtifactFormat Classify(IReadOnlyList<ZipEntryInfo> entries, string? pickleRoot)
+    private static ArtifactFormat Classify(TolerantZipReader zip, IReadOnlyList<ZipEntryInfo> entries, string? pickleRoot)
     {
         if (pickleRoot is not null)
         {
@@ -123,13 +131,36 @@ internal static class ZipArchiveAnalyzer
                 : ArtifactFormat.PyTorchZip;
         }
 
-        if (entries.Any(e => e.Name == "config.json") && entries.Any(e => e.Name is "metadata.json" or "model.weights.h5"))
+        // A .keras archive is config.json beside metadata.json or the weights; without them
+        // (a hand-made archive that Keras still loads) the config's own content decides.
+        if (entries.FirstOrDefault(e => e.Name == "config.json") is { } config
+            && (entries.Any(e => e.Name is "metadata.json" or "model.weights.h5") || ConfigLooksLikeKeras(zip, config)))
         {
             return ArtifactFormat.Keras;
         }
 
         var files = entries.Where(e => !e.IsDirectory).ToList();
         return files.Count > 0 && files.All(e => e.Name.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) ? ArtifactFormat.NumPyZip : ArtifactFormat.Zip;
+    }
+
+    private static bool ConfigLooksLikeKeras(TolerantZipReader zip, ZipEntryInfo config)
+    {
+        try
+        {
+            using var content = zip.OpenEntry(config, 64 * 1024);
+            if (content is null)
+            {
+                return false;
+            }
+
+            var head = new byte[64 * 1024];
+            var length = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return KerasConfigInspector.LooksLikeKerasConfig(head.AsSpan(0, length));
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     private static bool CheckLimits(ZipEntryInfo entry, string location, ScanContext context)

@@ -84,12 +84,26 @@ internal sealed partial class PickleMachine
     }
 
     // Adding to anything but a list, dict or set (an object, an unknown value) is tolerated and
-    // ignored: the analysis follows callables, not contents.
-    private static void AddTo(PickleValue container, PickleValue item)
+    // ignored: the analysis follows callables, not contents. A container that comes to hold
+    // itself, or expands past the limit, is reported once per pickle.
+    private void AddTo(PickleValue container, PickleValue item)
     {
-        if (container.Kind is PickleValueKind.List or PickleValueKind.Dict or PickleValueKind.Set)
+        if (container.Kind is not (PickleValueKind.List or PickleValueKind.Dict or PickleValueKind.Set))
         {
-            container.Add(item);
+            return;
+        }
+
+        if (!reportedSelfReference && (ReferenceEquals(item, container) || item.Items?.Any(i => ReferenceEquals(i, container)) == true))
+        {
+            reportedSelfReference = true;
+            Context.Add("pickle.anomaly", Severity.Medium, $"a {container.Kind.ToString().ToLowerInvariant()} contains itself (a recursive structure built through the memo); readers that walk it naively recurse without end", owner.Location, opcodeOffset);
+        }
+
+        container.Add(item);
+        if (!reportedExpansion && container.Expanded > MaxExpandedValues)
+        {
+            reportedExpansion = true;
+            Context.Add("pickle.resource-exhaustion", Severity.High, $"shared references (memo GET, DUP, APPEND of the same value) make a {container.Kind.ToString().ToLowerInvariant()} that expands to {(container.Expanded == long.MaxValue ? "more than 9.2e18" : container.Expanded.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} values when copied or printed, above {MaxExpandedValues:N0} (a 'billion laughs' pickle)", owner.Location, opcodeOffset);
         }
     }
 }

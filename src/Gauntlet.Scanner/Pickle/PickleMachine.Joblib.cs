@@ -17,6 +17,7 @@ internal sealed partial class PickleMachine
     private PickleOutcome? ReadJoblibArray(PickleValue state)
     {
         owner.SawJoblib = true;
+        readOutOfBand = true;
         var shape = state.Lookup("shape");
         var dtype = state.Lookup("dtype");
         if (shape is not { Kind: PickleValueKind.Tuple, Items: { } dims } || shape.Count != dims.Count

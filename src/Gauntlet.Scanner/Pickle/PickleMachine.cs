@@ -21,11 +21,20 @@ internal sealed partial class PickleMachine(PickleAnalyzer owner, int nesting)
     private const int MaxInlineString = 64 * 1024;
     private const int MaxNestedPickleDepth = 8;
 
+    // Values a container may expand to before it is a memory bomb: far above any real
+    // checkpoint's object count (a 1M-token vocabulary is 2M values).
+    private const long MaxExpandedValues = 100_000_000;
+
     private readonly List<PickleValue> stack = [];
     private readonly List<int> marks = [];
     private readonly Dictionary<long, PickleValue> memo = [];
     private long opcodeOffset;
     private bool sawProto;
+    private long? frameEnd;
+    private bool reportedFrame;
+    private bool readOutOfBand; // the last opcode read data outside the pickle (a joblib array)
+    private bool reportedSelfReference;
+    private bool reportedExpansion;
 
     private PickleInput Input => owner.Input;
 
@@ -50,9 +59,15 @@ internal sealed partial class PickleMachine(PickleAnalyzer owner, int nesting)
                 return Exhausted($"more than {Context.Options.MaxPickleStack:N0} values on the stack");
             }
 
+            readOutOfBand = false;
             if (Execute((PickleOpcode)op) is { } outcome)
             {
                 return outcome;
+            }
+
+            if (frameEnd is { } end && (PickleOpcode)op != PickleOpcode.Frame)
+            {
+                CheckFrame(end);
             }
         }
     }

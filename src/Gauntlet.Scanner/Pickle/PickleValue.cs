@@ -54,6 +54,13 @@ internal sealed class PickleValue
     /// <summary>Total items ever added, including those not kept.</summary>
     public long Count { get; set; }
 
+    /// <summary>
+    /// How many values this one expands to when shared references are copied out (by a deep
+    /// copy, a printer, a JSON export): 1 plus the expansion of every item at the time it was
+    /// added, saturating. A memo/DUP "billion laughs" keeps it tiny in memory and huge here.
+    /// </summary>
+    public long Expanded { get; private set; } = 1;
+
     public PickleValue? Callable { get; private init; }
 
     public PickleValue? Arguments { get; private init; }
@@ -93,6 +100,7 @@ internal sealed class PickleValue
     public void Add(PickleValue item)
     {
         Count++;
+        Expanded = Expanded > long.MaxValue - item.Expanded ? long.MaxValue : Expanded + item.Expanded;
         if (Items is { Count: < MaxKeptItems })
         {
             Items.Add(item);

@@ -1,0 +1,6 @@
+PN
+/
+patternConst*
+valueBB/home/*/.ssh/*
+
+mMatchingFilespattern

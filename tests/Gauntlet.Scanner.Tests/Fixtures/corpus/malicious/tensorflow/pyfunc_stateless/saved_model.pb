@@ -1,0 +1,7 @@
+75
+
+xPlaceholder!
+
+
+f0
+pPyFuncStatelessx
