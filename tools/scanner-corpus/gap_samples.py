@@ -31,7 +31,7 @@ def _zip(members, method=zipfile.ZIP_DEFLATED):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:
         for name, data in members:
-            z.writestr(name, data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), data, compress_type=method)
     return buf.getvalue()
 
 
@@ -347,6 +347,18 @@ def add_embedded(benign, malicious):
                          "license": "apache-2.0"}), "ordinary metadata text")
 
 
+# ---------------------------------------------------------------- TorchScript
+def add_torchscript(benign, malicious):
+    code = (b"class Model(Module):\n  __parameters__ = []\n"
+            b"  def forward(self: __torch__.Model, x: Tensor) -> Tensor:\n"
+            b"    secret = ops.aten.from_file(\"/etc/shadow\", None, 4096)\n"
+            b"    return torch.add(x, secret)\n")
+    archive = _zip([("model/data.pkl", b"\x80\x02}q\x00."), ("model/code/__torch__.py", code),
+                    ("model/constants.pkl", b"\x80\x02).") , ("model/version", b"3\n")], zipfile.ZIP_STORED)
+    malicious("torchscript/from_file.pt", archive, "high", "torchscript.code",
+              "TorchScript code that reads /etc/shadow with aten::from_file", False)
+
+
 def add(benign, malicious):
     """benign(name, data, note); malicious(name, data, severity, rule, note, code_execution)."""
     add_keras(benign, malicious)
@@ -354,3 +366,4 @@ def add(benign, malicious):
     add_archives(benign, malicious)
     add_pickle_anomalies(benign, malicious)
     add_embedded(benign, malicious)
+    add_torchscript(benign, malicious)

@@ -33,6 +33,8 @@ internal static class CompressedStreamAnalyzer
         Zstd,
     }
 
+    private const long LargeStreamBytes = 16L << 20;
+
     private static readonly (string Suffix, string Replacement)[] Suffixes =
     [
         (".tgz", ".tar"), (".txz", ".tar"), (".tzst", ".tar"), (".gz", string.Empty), (".xz", string.Empty), (".lz4", string.Empty),
@@ -71,6 +73,8 @@ internal static class CompressedStreamAnalyzer
             {
                 ArtifactDispatcher.AnalyzeNested(whole, null, inner, location + "!" + Path.GetFileName(inner), context, depth + 1);
             }
+
+            Drain(limited, stream.Length, location, context);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not StackOverflowException and not InsufficientExecutionStackException)
         {
@@ -86,6 +90,24 @@ internal static class CompressedStreamAnalyzer
             if (limited.LimitReached)
             {
                 context.Add("archive.bomb", Severity.High, $"compressed stream expands beyond {budget:N0} bytes; the rest was not analysed", location);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads what the analysis left (an unrecognised payload is only sniffed) so that a bomb is
+    /// measured whatever it holds: up to the limit, or until it passes 16 MiB at a ratio above
+    /// the configured one, as for zip entries.
+    /// </summary>
+    private static void Drain(LimitedStream limited, long compressedLength, string location, ScanContext context)
+    {
+        var buffer = new byte[64 * 1024];
+        while (limited.Read(buffer) > 0)
+        {
+            if (limited.Produced > LargeStreamBytes && limited.Produced > context.Options.MaxCompressionRatio * Math.Max(1, compressedLength))
+            {
+                context.Add("archive.bomb", Severity.High, $"compressed stream of {compressedLength:N0} bytes expands past {limited.Produced:N0} (ratio above {context.Options.MaxCompressionRatio:F0}); not expanded further", location);
+                return;
             }
         }
     }
