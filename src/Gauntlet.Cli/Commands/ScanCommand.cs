@@ -15,7 +15,7 @@ internal static class ScanCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var path = new Argument<string>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar archives)." };
+        var path = new Argument<string>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams)." };
         var format = new Option<string>("--format") { Description = "Report format: table (console), json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 ML-BOM).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output ('-': standard output); the table is still printed. It may not lie inside the scanned folder." };
