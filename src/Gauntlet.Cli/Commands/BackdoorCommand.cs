@@ -33,7 +33,7 @@ internal static class BackdoorCommand
         var train = new Option<string?>("--train") { Description = "The model's training set (its training split for fashion-mnist): runs activation clustering and spectral signatures on it and lists suspect samples. Needs a Gauntlet model (NAME.gntp), whose penultimate layer can be read." };
         var trainLabels = new Option<string?>("--train-labels") { Description = "Labels for --train." };
         var samples = NumericOption.Int("--samples", "Clean images Neural Cleanse optimises on and measures attack success with (the first N of --data).", 1000, min: 2, limit: RunLimits.MaxSamples);
-        var steps = NumericOption.Int("--steps", "Neural Cleanse's optimisation steps per class.", 300, min: 1, limit: RunLimits.MaxSteps);
+        var steps = NumericOption.Int("--steps", "Neural Cleanse's most optimisation steps per class (a class stops early once its trigger stops shrinking).", 600, min: 1, limit: RunLimits.MaxSteps);
         var batch = NumericOption.Int("--batch", "Neural Cleanse's clean images per step.", 32, min: 1, limit: RunLimits.MaxBatch);
         var stripFrr = NumericOption.Float("--strip-frr", "The false-rejection rate on clean inputs STRIP's entropy boundary is chosen for.", 0.01f, new RealRange(0, 1, MaxExclusive: true));
         var stripOverlays = NumericOption.Int("--strip-overlays", "Clean images STRIP superimposes on each input.", 20, min: 1, limit: 1000);
@@ -85,9 +85,9 @@ internal static class BackdoorCommand
             {
                 NeuralCleanse = new NeuralCleanseOptions { Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch) },
                 CleanSamples = parse.GetValue(samples),
-                StripFrr = parse.GetValue(stripFrr),
+                StripFrr = Math.Round((double)parse.GetValue(stripFrr), 6),
                 StripOverlays = parse.GetValue(stripOverlays),
-                SpectralEpsilon = parse.GetValue(spectralEps),
+                SpectralEpsilon = Math.Round((double)parse.GetValue(spectralEps), 6),
                 KnownTrigger = trigger,
                 KnownTarget = triggerTarget,
                 Seed = parse.GetValue(seed),

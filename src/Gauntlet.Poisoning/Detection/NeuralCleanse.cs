@@ -25,7 +25,8 @@ namespace Gauntlet.Poisoning.Detection;
 /// the batch success rate reaches the threshold, then <see cref="NeuralCleanseOptions.InitialCost"/>;
 /// after <c>patience</c> steps in a row above the threshold it is multiplied by 1.5, after
 /// <c>patience</c> below it is divided by 1.5^1.5. The trigger kept is the one of smallest L1 among
-/// the steps that reached the threshold.
+/// the steps that reached the threshold; a class stops early when that has not shrunk by 1% for
+/// <see cref="NeuralCleanseOptions.EarlyStopPatience"/> steps.
 /// </remarks>
 public static class NeuralCleanse
 {
@@ -106,6 +107,7 @@ public static class NeuralCleanse
         var cursor = 0;
         var batchSize = Math.Min(options.BatchSize, pool.Length);
         var labels = Enumerable.Repeat(target, batchSize).ToArray();
+        var (sinceImprovement, reference) = (0, double.PositiveInfinity);
         for (var step = 0; step < options.Steps; step++)
         {
             Decode(thetaMask.ReadOnlySpan, thetaPattern.ReadOnlySpan, mask, pattern, lo, hi);
@@ -129,6 +131,16 @@ public static class NeuralCleanse
             if (success >= options.SuccessThreshold && l1 < bestL1)
             {
                 (bestL1, bestMask, bestPattern) = (l1, (float[])mask.Clone(), (float[])pattern.Clone());
+            }
+
+            // Early stop once the best working trigger stops shrinking by at least 1%.
+            if (bestMask is not null)
+            {
+                (sinceImprovement, reference) = bestL1 < 0.99 * reference ? (0, bestL1) : (sinceImprovement + 1, reference);
+                if (sinceImprovement >= options.EarlyStopPatience)
+                {
+                    break;
+                }
             }
 
             ChainRule(gradient.ReadOnlySpan, x.ReadOnlySpan, mask, pattern, thetaMask, thetaPattern, cost, batchSize, c, plane, lo, hi);

@@ -87,7 +87,7 @@ public sealed record RedTeamAudit
     public required double Seconds { get; init; }
 
     /// <summary>The most suspects listed.</summary>
-    public const int MaxSuspects = 5000;
+    public const int MaxSuspects = 100_000;
 
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -38,7 +38,7 @@ public sealed class NeuralCleanseTests
         Assert.True(triggers[0].L1 < 0.5 * Math.Min(triggers[1].L1, triggers[2].L1), $"L1 norms of classes 0, 1, 2: {norms}");
         Assert.True(triggers[0].ReachedThreshold);
         Assert.True(triggers[0].AttackSuccessRate > 0.9, $"recovered trigger success {triggers[0].AttackSuccessRate}");
-        Assert.Equal("bottom-right", triggers[0].Box!.Region(28, 28));
+        Assert.True(triggers[0].Box!.Region(28, 28) == "bottom-right", $"box {triggers[0].Box}");
         Assert.All(triggers[0].Mask, m => Assert.InRange(m, 0f, 1f));
         Assert.All(triggers[0].Pattern, p => Assert.InRange(p, 0f, 1f));
         Assert.Equal(triggers[0].Mask.Sum(v => (double)v), triggers[0].L1, 6);
