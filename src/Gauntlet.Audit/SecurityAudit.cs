@@ -101,6 +101,9 @@ public sealed class SecurityAudit
     /// <summary>Files or folders the supply-chain module scans beside the model (<c>--artifacts</c>).</summary>
     public IReadOnlyList<string> Artifacts { get; init; } = [];
 
+    /// <summary>Runs the opt-in poisoning module (<see cref="AssessmentCatalog.OptIn"/>) even when the plan does not name it (<c>--backdoor</c>).</summary>
+    public bool Backdoor { get; init; }
+
     /// <summary>Known members and non-members of the training set; the privacy module runs only with them.</summary>
     public Gauntlet.Privacy.Membership.MembershipData? Membership { get; init; }
 
@@ -112,7 +115,9 @@ public sealed class SecurityAudit
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock) { Membership = Membership };
-        var selected = Modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id)).ToList();
+        // Opt-in modules join only when asked for; a default audit's module list is unchanged.
+        var modules = Modules.Concat(AssessmentCatalog.OptIn.Where(m => !Modules.Contains(m) && (Backdoor || _plan.Assessments?.Contains(m.Id) == true))).ToList();
+        var selected = modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id) || (Backdoor && AssessmentCatalog.OptIn.Contains(m))).ToList();
         var applicable = selected.Select(m => (Module: m, Applies: m.AppliesTo(context))).ToList();
         context.TotalWork = Math.Max(1, applicable.Where(a => a.Applies.Applies).Sum(a => a.Module.EstimateWork(context)));
         var categories = new List<CategoryScore>();
@@ -122,7 +127,7 @@ public sealed class SecurityAudit
         var examples = new List<AdversarialExample>();
         var caps = new List<ScoreCap>();
         var summaries = new List<AssessmentSummary>();
-        foreach (var module in Modules)
+        foreach (var module in modules)
         {
             var applies = applicable.FirstOrDefault(a => a.Module == module).Applies;
             string status;

@@ -14,9 +14,18 @@ public static class AssessmentCatalog
         new PrivacyAssessment(),
     ];
 
-    /// <summary>The ids a plan's <c>assessments:</c> may name.</summary>
-    public static IReadOnlyList<string> Ids => [.. BuiltIn.Select(m => m.Id)];
+    /// <summary>
+    /// Modules that run only when asked for (a plan's <c>assessments:</c> names them, or
+    /// <c>audit --backdoor</c>), because they cost more than the rest of a default audit.
+    /// </summary>
+    public static IReadOnlyList<IAssessment> OptIn { get; } =
+    [
+        new PoisoningAssessment(),
+    ];
 
-    /// <summary>True when <paramref name="id"/> names a built-in module.</summary>
-    public static bool Contains(string id) => BuiltIn.Any(m => m.Id == id);
+    /// <summary>The ids a plan's <c>assessments:</c> may name.</summary>
+    public static IReadOnlyList<string> Ids => [.. BuiltIn.Concat(OptIn).Select(m => m.Id)];
+
+    /// <summary>True when <paramref name="id"/> names a built-in or opt-in module.</summary>
+    public static bool Contains(string id) => BuiltIn.Concat(OptIn).Any(m => m.Id == id);
 }

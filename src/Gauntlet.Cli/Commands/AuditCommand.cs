@@ -35,9 +35,10 @@ internal static class AuditCommand
         var membersLabels = new Option<string?>("--members-labels") { Description = "Labels for --members." };
         var nonMembers = new Option<string?>("--nonmembers") { Description = "Images known not to be in the model's training set (with --members)." };
         var nonMembersLabels = new Option<string?>("--nonmembers-labels") { Description = "Labels for --nonmembers." };
+        var backdoor = new Option<bool>("--backdoor") { Description = "Also run the opt-in poisoning module: Neural Cleanse and STRIP on the audited samples (the 'poisoning and backdoors' category; see docs/poisoning.md)." };
         var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
-            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, noLimits,
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, backdoor, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -89,7 +90,7 @@ internal static class AuditCommand
                 model.CheckFits(parse, membership.NonMembers, loaded);
             }
 
-            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership };
+            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership, Backdoor = parse.GetValue(backdoor) };
             var outDir = parse.GetValue(output)!;
 
             using var cancellation = new CancellationTokenSource();

@@ -1,0 +1,57 @@
+using Gauntlet.Data;
+using Gauntlet.Models;
+using Gauntlet.Poisoning.Detection;
+using Gauntlet.Poisoning.Generators;
+using Gauntlet.Poisoning.Triggers;
+using Gauntlet.Tensors;
+
+namespace Gauntlet.Poisoning.Tests.Detection;
+
+/// <summary>
+/// Neural Cleanse end to end on a tiny backdoored model: an MLP trained for a few epochs on the
+/// embedded demo set's first 800 images with 10% BadNets poison (4×4 white square bottom-right,
+/// target 0), checked on the last 200 (clean) with few optimisation steps.
+/// </summary>
+public sealed class NeuralCleanseTests
+{
+    private static readonly Lazy<(ModuleClassifier Model, LabeledImages Clean, PatchTrigger Trigger)> Backdoored = new(() =>
+    {
+        var demo = FashionMnist.LoadEmbeddedDemo();
+        var trigger = PatchTrigger.At("bottom-right", 4, 28, 28);
+        var poisoned = Poisoner.Trigger(demo.Take(800), trigger, "badnets", target: 0, rate: 0.1, seed: 1).Data;
+        var network = ModelZoo.Create("mlp", 1, 28, 28, 10, seed: 1);
+        Trainer.Fit(network, poisoned, null, new TrainingOptions(Epochs: 6, BatchSize: 32, LearningRate: 2e-3f, Seed: 1));
+        var clean = demo.Select([.. Enumerable.Range(800, 200)]);
+        return (new ModuleClassifier(network, new Shape(1, 28, 28), 10), clean, trigger);
+    });
+
+    [Fact]
+    public void ReverseEngineer_OnThreeClasses_FindsASmallBottomRightTriggerForTheTargetOnly()
+    {
+        var (model, clean, trigger) = Backdoored.Value;
+        Assert.True(NeuralCleanse.SuccessRate(model, clean, trigger, 0) > 0.9, "the planted trigger should work before the detector is asked to find it");
+        var options = new NeuralCleanseOptions { Steps = 150, BatchSize = 24, Seed = 1 };
+
+        var triggers = new[] { 0, 1, 2 }.Select(t => NeuralCleanse.ReverseEngineer(model, clean, t, options)).ToArray();
+
+        var norms = string.Join(", ", triggers.Select(t => t.L1.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(triggers[0].L1 < 0.5 * Math.Min(triggers[1].L1, triggers[2].L1), $"L1 norms of classes 0, 1, 2: {norms}");
+        Assert.True(triggers[0].ReachedThreshold);
+        Assert.True(triggers[0].AttackSuccessRate > 0.9, $"recovered trigger success {triggers[0].AttackSuccessRate}");
+        Assert.True(triggers[0].Box!.Region(28, 28) == "bottom-right", $"box {triggers[0].Box}");
+        Assert.All(triggers[0].Mask, m => Assert.InRange(m, 0f, 1f));
+        Assert.All(triggers[0].Pattern, p => Assert.InRange(p, 0f, 1f));
+        Assert.Equal(triggers[0].Mask.Sum(v => (double)v), triggers[0].L1, 6);
+    }
+
+    [Fact]
+    public void CheckFits_RefusesOneClassAndTheWrongShape()
+    {
+        var (model, clean, _) = Backdoored.Value;
+        var oneClass = clean.Select([.. Enumerable.Range(0, clean.Count).Where(i => clean.Labels[i] == clean.Labels[0])]);
+        var wrongShape = new LabeledImages(Tensor.Zeros(4, 1, 14, 14), [0, 1, 0, 1], 10, "small");
+
+        Assert.Contains("at least 2 classes", Assert.Throws<ArgumentException>(() => NeuralCleanse.CheckFits(model, oneClass)).Message);
+        Assert.Contains("expects [1, 28, 28]", Assert.Throws<ArgumentException>(() => NeuralCleanse.CheckFits(model, wrongShape)).Message);
+    }
+}
