@@ -126,8 +126,9 @@ public static class DpSgdTrainer
             }
 
             schedule?.Step();
-            var seconds = clock.Elapsed.TotalSeconds;
+            // Timed as Trainer.Fit times an epoch (validation included), so the two compare; the accountant is not.
             double? valAccuracy = validation is null ? null : Trainer.Evaluate(model, validation, (int)Math.Min(options.BatchSize * 4L, int.MaxValue));
+            var seconds = clock.Elapsed.TotalSeconds;
             var spent = accountant.Spent(sampleRate, privacy.NoiseMultiplier, steps, privacy.Delta);
             var result = new PrivateEpochResult(
                 new EpochResult(epoch, seen == 0 ? 0 : lossSum / seen, seen == 0 ? 0 : (double)correct / seen, valAccuracy, lr, seconds), spent, steps);
