@@ -48,7 +48,7 @@ internal static class PrivacyBudgetCommand
             }
 
             var order = spent.Order is { } a ? $", order α = {a.ToString("G", CultureInfo.InvariantCulture)}" : ", upper bound (estimate + 0.01)";
-            ui.MarkupLine(Markup.Escape($"ε = {spent.Epsilon.ToString("G12", CultureInfo.InvariantCulture)} at δ = {d.ToString("G", CultureInfo.InvariantCulture)} ({accountant.Name}{order}) for q = {q.ToString("G", CultureInfo.InvariantCulture)}, σ = {sigma.ToString("G", CultureInfo.InvariantCulture)}, {t:N0} steps"));
+            ui.MarkupLine(Markup.Escape($"ε = {(double.IsFinite(spent.Epsilon) ? spent.Epsilon.ToString("G12", CultureInfo.InvariantCulture) : "∞ (no finite guarantee)")} at δ = {d.ToString("G", CultureInfo.InvariantCulture)} ({accountant.Name}{order}) for q = {q.ToString("G", CultureInfo.InvariantCulture)}, σ = {sigma.ToString("G", CultureInfo.InvariantCulture)}, {t:N0} steps"));
             if (parse.GetValue(json) is not null)
             {
                 outputs.WriteJson("--json", new Dictionary<string, object?>
@@ -56,7 +56,7 @@ internal static class PrivacyBudgetCommand
                     ["schema_version"] = 1,
                     ["tool_version"] = CliApp.Version,
                     ["accountant"] = accountant.Name,
-                    ["epsilon"] = spent.Epsilon,
+                    ["epsilon"] = double.IsFinite(spent.Epsilon) ? spent.Epsilon : null,
                     ["delta"] = d,
                     ["order"] = spent.Order,
                     ["sample_rate"] = q,

@@ -245,6 +245,9 @@ internal static class TrainCommand
 
     private static string G(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
+    // JSON has no infinity: an unbounded ε (σ too small for any guarantee) is written as null.
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
     // σ given, or calibrated (bisection on the chosen accountant) so that ε after all epochs is at most the target.
     private static DpSgdOptions DpArguments(double? noise, double? target, double maxGradNorm, double delta, string? clipping, string? accountant, TrainingOptions options, int count)
     {
@@ -303,14 +306,14 @@ internal static class TrainCommand
                 noise_multiplier = privacy.NoiseMultiplier,
                 max_grad_norm = privacy.MaxGradNorm,
                 delta = privacy.Delta,
-                epsilon = privateResults.Count == 0 ? (double?)null : privateResults[^1].Privacy.Epsilon,
+                epsilon = privateResults.Count == 0 ? null : Finite(privateResults[^1].Privacy.Epsilon),
                 rdp_order = privateResults.Count == 0 ? null : privateResults[^1].Privacy.Order,
                 sample_rate = (double)options.BatchSize / train.Count,
                 steps = privateResults.Count == 0 ? 0 : privateResults[^1].Steps,
                 accountant = privacy.Accountant,
                 clipping = privacy.Clipping == ClippingMode.PerLayer ? "per-layer" : "flat",
                 sampling = "poisson",
-                epsilon_per_epoch = privateResults.Select(r => r.Privacy.Epsilon),
+                epsilon_per_epoch = privateResults.Select(r => Finite(r.Privacy.Epsilon)),
             },
             epochs_log = results.Select(r => new
             {

@@ -15,6 +15,9 @@ public sealed class PrvAccountant(double epsilonError = 0.01) : IPrivacyAccounta
     // The machine epsilon of numpy's longdouble (x87 80-bit) that Opacus compares the domain against.
     private const double LongDoubleEpsilon = 1.0842021724855044e-19;
 
+    // The composition FFT works on a power of two at least twice the grid: 2^26 complex values (1 GiB) at most.
+    private const double MaxGridPoints = 30_000_000;
+
     /// <summary>The ε error, added to the estimate.</summary>
     public double EpsilonError { get; } = epsilonError > 0 ? epsilonError : throw new ArgumentOutOfRangeException(nameof(epsilonError), epsilonError, "the ε error must be positive.");
 
@@ -41,8 +44,18 @@ public sealed class PrvAccountant(double epsilonError = 0.01) : IPrivacyAccounta
         var rdp = new RdpAccountant();
         var l = Math.Max(rdp.Spent(sampleRate, noiseMultiplier, steps, deltaError / 4).Epsilon, rdp.Spent(sampleRate, noiseMultiplier, 1, deltaError / (8.0 * steps)).Epsilon);
         l = Math.Max(l, EpsilonError) + 3;
+        if (!double.IsFinite(l))
+        {
+            throw new InvalidOperationException($"PRV: the privacy loss is unbounded for σ {noiseMultiplier} (the RDP bound on the domain is infinite)");
+        }
+
         var mesh = EpsilonError / Math.Sqrt(steps * Math.Log(12 / deltaError) / 2);
         var (tMin, tMax, size) = AlignedGrid(-l, l, mesh);
+        if (size > MaxGridPoints)
+        {
+            throw new InvalidOperationException($"PRV: {steps:N0} steps need a grid of {size:N0} points, more than {MaxGridPoints:N0} (the grid grows with √steps and the domain)");
+        }
+
         var dt = (tMax - tMin) / (size - 1);
 
         // Discretise the truncated PRV and move the grid so the means agree.
@@ -79,7 +92,8 @@ public sealed class PrvAccountant(double epsilonError = 0.01) : IPrivacyAccounta
     {
         min = Math.Floor(min / mesh) * mesh;
         max = Math.Ceiling(max / mesh) * mesh;
-        var size = (int)Math.Round((max - min) / mesh) + 1;
+        var points = Math.Round((max - min) / mesh) + 1;
+        var size = points > MaxGridPoints ? int.MaxValue - 1 : (int)points;
         if (size % 2 == 1)
         {
             size++;

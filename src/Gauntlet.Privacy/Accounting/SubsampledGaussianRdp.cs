@@ -7,6 +7,9 @@ namespace Gauntlet.Privacy.Accounting;
 /// </summary>
 public static class SubsampledGaussianRdp
 {
+    // The fractional-order series converges within a few hundred terms for σ ≥ 0.1; this only stops a runaway loop.
+    private const int MaxSeriesTerms = 1_000_000;
+
     /// <summary>The RDP ε(α) of one step: each record is sampled with probability <paramref name="sampleRate"/> and Gaussian noise of std <paramref name="noiseMultiplier"/> (in units of the L2 sensitivity) is added.</summary>
     /// <remarks>
     /// <c>ε(α) = log(A_α)/(α − 1)</c> with <c>A_α = E_{z∼μ0}[((1−q) + q·μ1(z)/μ0(z))^α]</c>, μ0 = N(0, σ²), μ1 = N(1, σ²).
@@ -15,6 +18,7 @@ public static class SubsampledGaussianRdp
     /// e^−30. q = 0 gives 0, q = 1 gives α/(2σ²), σ = 0 gives +∞.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">q outside [0, 1], σ negative, or α ≤ 1.</exception>
+    /// <exception cref="InvalidOperationException">The fractional-order series did not converge (a million terms).</exception>
     public static double Compute(double sampleRate, double noiseMultiplier, double order)
     {
         if (!(sampleRate >= 0 && sampleRate <= 1))
@@ -37,7 +41,8 @@ public static class SubsampledGaussianRdp
             return 0;
         }
 
-        if (noiseMultiplier == 0 || double.IsPositiveInfinity(order))
+        // σ² underflowing to 0 is σ = 0 for the formula: no privacy.
+        if (noiseMultiplier * noiseMultiplier == 0 || double.IsPositiveInfinity(order))
         {
             return double.PositiveInfinity;
         }
@@ -107,6 +112,16 @@ public static class SubsampledGaussianRdp
             var logE1 = Math.Log(0.5) + LogMath.Erfc((z0 - j) / sqrt2Sigma);
             var logS0 = logT0 + ((((double)i * i) - i) / (2 * sigma * sigma)) + logE0;
             var logS1 = logT1 + (((j * j) - j) / (2 * sigma * sigma)) + logE1;
+            if (double.IsNaN(logS0) || double.IsNaN(logS1) || double.IsPositiveInfinity(logS0) || double.IsPositiveInfinity(logS1))
+            {
+                // σ so small that (i² − i)/(2σ²) overflows: no finite RDP at this order (σ → 0 is no privacy).
+                return double.PositiveInfinity;
+            }
+
+            if (i >= MaxSeriesTerms)
+            {
+                throw new InvalidOperationException($"the RDP series at order {alpha} for q {q}, σ {sigma} did not converge in {MaxSeriesTerms:N0} terms.");
+            }
             if (sign > 0)
             {
                 logA0 = LogMath.Add(logA0, logS0);
