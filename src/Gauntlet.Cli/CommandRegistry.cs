@@ -17,6 +17,7 @@ internal static class CommandRegistry
         yield return Commands.MembershipCommand.Create(console);
         yield return Commands.PoisonCommand.Create(console);
         yield return Commands.BackdoorCommand.Create(console);
+        yield return Commands.PrivacyBudgetCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);

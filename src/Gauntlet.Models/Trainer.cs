@@ -82,13 +82,7 @@ public static class Trainer
         }
 
         var parameters = model.Parameters().ToList();
-        Optimizer optimizer = options.Optimizer switch
-        {
-            "adam" => new Adam(parameters, options.LearningRate),
-            "adamw" => new AdamW(parameters, options.LearningRate),
-            "sgd" => new Sgd(parameters, options.LearningRate, momentum: 0.9f),
-            _ => throw new ArgumentException($"unknown optimizer '{options.Optimizer}'; expected adam, adamw or sgd.", nameof(options)),
-        };
+        var optimizer = CreateOptimizer(options, parameters);
         LearningRateSchedule? schedule = options.CosineSchedule ? new CosineSchedule(optimizer, options.Epochs) : null;
         var rng = new Rng(options.Seed);
         var attackRng = new Rng(options.Seed + 1);
@@ -139,6 +133,16 @@ public static class Trainer
         model.Eval();
         return results;
     }
+
+    /// <summary>The optimizer <see cref="TrainingOptions.Optimizer"/> names, at the initial learning rate (also used by DP-SGD training).</summary>
+    /// <exception cref="ArgumentException">The optimizer name is unknown.</exception>
+    public static Optimizer CreateOptimizer(TrainingOptions options, IReadOnlyList<Tensor> parameters) => options.Optimizer switch
+    {
+        "adam" => new Adam(parameters, options.LearningRate),
+        "adamw" => new AdamW(parameters, options.LearningRate),
+        "sgd" => new Sgd(parameters, options.LearningRate, momentum: 0.9f),
+        _ => throw new ArgumentException($"unknown optimizer '{options.Optimizer}'; expected adam, adamw or sgd.", nameof(options)),
+    };
 
     /// <summary>Top-1 accuracy of <paramref name="model"/> on <paramref name="data"/> in inference mode.</summary>
     public static double Evaluate(Module model, LabeledImages data, int batchSize = 256)

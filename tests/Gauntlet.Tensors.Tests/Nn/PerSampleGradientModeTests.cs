@@ -38,6 +38,33 @@ public class PerSampleGradientModeTests
     }
 
     [Fact]
+    public void Compute_LayerNorm_MatchesGradientOfEachSampleAlone()
+    {
+        // Normalisation layers in DP-SGD: layer norm works on each sample alone, so it has a per-sample rule.
+        var rng = new Rng(5);
+        var norm = new LayerNorm([6]);
+        O.Add(norm.Gamma!, Tensor.RandN(rng, 6)).ReadOnlySpan.CopyTo(norm.Gamma!.Span);
+        Tensor.RandN(rng, 6).ReadOnlySpan.CopyTo(norm.Beta!.Span);
+        var model = new Sequential(new Linear(4, 6, rng), norm, new Relu(), new Linear(6, 3, rng));
+        var x = Tensor.RandN(rng, 4, 4);
+        int[] labels = [2, 0, 1, 2];
+        var perSample = PerSampleGradientMode.Compute(model, x, logits => Losses.CrossEntropy(logits, labels, Reduction.None));
+        Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias"], perSample.Keys);
+
+        var parameters = model.NamedParameters().ToList();
+        for (var i = 0; i < 4; i++)
+        {
+            var loss = Losses.CrossEntropy(model.Forward(O.Slice(x, 0, i, i + 1)), [labels[i]], Reduction.Sum);
+            var grads = Autodiff.Grad(loss, [.. parameters.Select(p => p.Value)]);
+            for (var p = 0; p < parameters.Count; p++)
+            {
+                var row = O.Squeeze(O.Slice(perSample[parameters[p].Name], 0, i, i + 1), 0);
+                TensorAssert.Close(grads[p], row, rtol: 1e-4, atol: 1e-5, what: $"sample {i} {parameters[p].Name}");
+            }
+        }
+    }
+
+    [Fact]
     public void Compute_RejectsLayersWithoutPerSampleRule()
     {
         var model = new Sequential(new Linear(3, 2, new Rng(1)), new BatchNorm(2));
