@@ -43,6 +43,7 @@ internal static class TrainCommand
             arch, data, labels, epochs, batch, lr, seed, limit, outPath, adversarial, advEps, advSteps, advStepSize, advFraction, noLimits,
         };
         NumericOption.RequireWith(command, adversarial, advEps, advSteps, advStepSize, advFraction);
+        var defense = TrainDefenseOptions.AddTo(command, adversarial);
         command.SetAction(parse =>
         {
             // The ranges and limits of every number were checked by the parser (NumericOption).
@@ -69,6 +70,10 @@ internal static class TrainCommand
                     descriptor.Name, epsilon, descriptor.Uses(AttackSetting.Steps) ? steps : null, descriptor.Uses(AttackSetting.StepSize) ? stepSize : null, fraction);
             }
 
+            // Robust training (--defense): the plan sets the perturbation or objective and is logged.
+            var defensePlan = defense.Plan(parse, options);
+            options = defensePlan?.Options ?? options;
+
             // The model, manifest and log paths are checked before any data is loaded or trained on.
             using var outputs = new CommandOutputs(parse, CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)));
             if (parse.GetValue(outPath) is { } modelPath)
@@ -84,7 +89,7 @@ internal static class TrainCommand
 
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             NumericOption.CheckBatch(parse, "--batch", options.BatchSize, train);
-            if (options.Adversarial is not null)
+            if (options.Adversarial is not null || options.Objective is not null)
             {
                 foreach (var v in train.Images.ReadOnlySpan)
                 {
@@ -101,6 +106,11 @@ internal static class TrainCommand
             {
                 var iterations = adv.Steps is { } n ? adv.StepSize is { } a ? $"{n} steps of {a.ToString("G3", CultureInfo.InvariantCulture)}, " : $"{n} steps, " : "";
                 console.MarkupLine(Markup.Escape($"adversarial training: {adv.Method} ε {adv.Epsilon.ToString(CultureInfo.InvariantCulture)}, {iterations}{adv.Fraction.ToString("P0", CultureInfo.InvariantCulture)} of each batch; train acc is on the adversarial batches"));
+            }
+
+            if (defensePlan is { } plan)
+            {
+                console.MarkupLine(Markup.Escape($"robust training: {TrainDefenseOptions.Describe(plan)}; train acc is on the batches as trained"));
             }
 
 
@@ -154,7 +164,7 @@ internal static class TrainCommand
                     outputs.WriteWith(path, staged => ModelFile.Save(staged, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed));
                 }
 
-                WriteLog(outputs, LogPath(path), parse.GetValue(arch)!, train, test, options, adversarialLog, results);
+                WriteLog(outputs, LogPath(path), parse.GetValue(arch)!, train, test, options, adversarialLog, defensePlan is null ? null : TrainDefenseOptions.Log(defensePlan), results);
                 outputs.Commit();
                 console.MarkupLine($"saved the model to [green]{Markup.Escape(path)}[/]");
             }
@@ -181,7 +191,7 @@ internal static class TrainCommand
 
     private static string LogPath(string modelPath) => Path.ChangeExtension(modelPath, ".train.json");
 
-    private static void WriteLog(CommandOutputs outputs, string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, List<EpochResult> results)
+    private static void WriteLog(CommandOutputs outputs, string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, object? defense, List<EpochResult> results)
     {
         var log = new
         {
@@ -206,6 +216,7 @@ internal static class TrainCommand
                 fraction = a.Fraction,
                 generated_in = "eval mode",
             } : null,
+            defense,
             epochs_log = results.Select(r => new
             {
                 epoch = r.Epoch,

@@ -22,9 +22,9 @@ public sealed class LayeringTests
         ["Gauntlet.Models"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data"],
         ["Gauntlet.Attacks"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
-        ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
+        ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Audit"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Audit", "Gauntlet.Defenses"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
