@@ -123,8 +123,12 @@ public static class AdaptiveEvaluation
     /// <summary>The share of true values.</summary>
     public static double Fraction(bool[] values) => values.Length == 0 ? 0 : (double)values.Count(v => v) / values.Length;
 
-    // A sample is robust when the judge classifies it correctly clean and at the attack's point.
-    private static bool[] Robust(AttackSequence sequence, IClassifier attacked, IClassifier judge, Tensor x, int[] labels, bool[] cleanCorrect, AdaptiveEvaluationOptions options)
+    /// <summary>
+    /// Which samples stay correct: robust where <paramref name="cleanCorrect"/> holds and
+    /// <paramref name="judge"/> still classifies the point <paramref name="sequence"/> found against
+    /// <paramref name="attacked"/> correctly.
+    /// </summary>
+    public static bool[] Robust(AttackSequence sequence, IClassifier attacked, IClassifier judge, Tensor x, int[] labels, bool[] cleanCorrect, AdaptiveEvaluationOptions options)
     {
         var n = x.Dim(0);
         var robust = (bool[])cleanCorrect.Clone();
