@@ -16,6 +16,7 @@ internal static class CommandRegistry
         yield return Commands.AttackCommand.Create(console);
         yield return Commands.MembershipCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
+        yield return Commands.DefendCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);
