@@ -96,4 +96,15 @@ public sealed class DefendCommandTests : IDisposable
         Assert.True(trained.GetProperty("training_seconds").GetDouble() > 0);
         Assert.Equal("fast-at", trained.GetProperty("training_log").GetProperty("method").GetString());
     }
+
+    [Fact]
+    public void Audit_WithDefense_AuditsTheDefendedModel_AndStatesTheProtectionGained()
+    {
+        var output = Path.Combine(_dir, "audit");
+        var (code, console, _, error) = CliRunner.Run("audit", "--samples", "8", "--assessments", "evasion", "--defense", "bit-depth", "--out", output);
+        Assert.True(code is CliApp.ExitOk or CliApp.ExitFindings, error + console);
+        Assert.Contains("protection gained by bit-depth: overall score", console);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "security_audit_report.json")));
+        Assert.Contains("behind bit-depth (BPDA/EOT)", doc.RootElement.GetRawText());
+    }
 }

@@ -273,7 +273,7 @@ internal static class DefendCommand
         var adversarial = successful.Length == 0 ? [] : detector.Scores(Ops.IndexSelect(result.Adversarial, 0, successful), options.BatchSize);
         return new DetectorResult(
             string.Join(", ", detector.Squeezers.Select(s => $"{s.Name} ({s.Settings})")),
-            falsePositiveRate,
+            (double)(decimal)falsePositiveRate,
             threshold,
             DetectionRoc.FlaggedRate(clean, threshold),
             DetectionRoc.FlaggedRate(adversarial, threshold),
