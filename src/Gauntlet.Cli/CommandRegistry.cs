@@ -19,6 +19,7 @@ internal static class CommandRegistry
         yield return Commands.BackdoorCommand.Create(console);
         yield return Commands.PrivacyBudgetCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
+        yield return Commands.DefendCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);
         yield return Commands.InfoCommand.Create(console);

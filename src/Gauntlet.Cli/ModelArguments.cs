@@ -38,9 +38,11 @@ internal sealed class ModelArguments
     }
 
     /// <summary>Loads the model and wraps it as a classifier, checking the data fits it.</summary>
-    public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data)
+    public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data) => Load(parse, data, parse.GetValue(Model)!);
+
+    /// <summary>Loads another model file (a defended counterpart) with the same preprocessing options and checks.</summary>
+    public (LoadedModel Model, ModuleClassifier Classifier) Load(ParseResult parse, LabeledImages data, string path)
     {
-        var path = parse.GetValue(Model)!;
         if (path != DemoModel.Name)
         {
             // A folder, FIFO or device is named as such, not reported as "not found" or opened.
@@ -56,7 +58,7 @@ internal sealed class ModelArguments
 
     /// <summary>
     /// Checks that more data (for example an audit's members and non-members) fits a model already
-    /// loaded, as <see cref="Load"/> checks its own data: images present, shape, labels within the
+    /// loaded, as <see cref="Load(ParseResult, LabeledImages)"/> checks its own data: images present, shape, labels within the
     /// model's classes, values within --input-range.
     /// </summary>
     public void CheckFits(ParseResult parse, LabeledImages data, LoadedModel loaded)

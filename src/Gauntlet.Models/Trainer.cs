@@ -15,6 +15,7 @@ namespace Gauntlet.Models;
 /// <param name="Optimizer">"adam", "adamw" or "sgd" (momentum 0.9).</param>
 /// <param name="CosineSchedule">Anneal the learning rate over the epochs.</param>
 /// <param name="Adversarial">Adversarial training settings, or null for standard training.</param>
+/// <param name="Objective">A loss that replaces cross-entropy (TRADES), or null; not combined with <paramref name="Adversarial"/>.</param>
 public sealed record TrainingOptions(
     int Epochs = 2,
     int BatchSize = 64,
@@ -22,7 +23,8 @@ public sealed record TrainingOptions(
     int Seed = 0,
     string Optimizer = "adam",
     bool CosineSchedule = true,
-    AdversarialTraining? Adversarial = null);
+    AdversarialTraining? Adversarial = null,
+    ITrainingObjective? Objective = null);
 
 /// <summary>
 /// Adversarial training: before each optimizer step, the first <c>round(Fraction·N)</c> samples of
@@ -61,7 +63,7 @@ public static class Trainer
     /// epoch: a NaN or infinite value stops training at once with
     /// <see cref="TrainingDivergedException"/>, so a diverged run never yields a model.
     /// </remarks>
-    /// <exception cref="ArgumentException">An option is out of range or the optimizer name is unknown.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, the optimizer name is unknown, or both a perturbation and an objective are given.</exception>
     /// <exception cref="TrainingDivergedException">A batch's loss was not finite.</exception>
     public static IReadOnlyList<EpochResult> Fit(
         Module model,
@@ -79,6 +81,11 @@ public static class Trainer
         if (options.Adversarial is { } a && !(a.Fraction > 0f && a.Fraction <= 1f))
         {
             throw new ArgumentException($"adversarial training: fraction {a.Fraction}; expected a share of the batch in (0, 1].", nameof(options));
+        }
+
+        if (options.Adversarial is not null && options.Objective is not null)
+        {
+            throw new ArgumentException($"training options: a perturbation ({options.Adversarial.Perturbation.Name}) and an objective ({options.Objective.Name}) were both given; the objective generates its own examples.", nameof(options));
         }
 
         var parameters = model.Parameters().ToList();
@@ -100,10 +107,20 @@ public static class Trainer
             foreach (var (x, y) in train.Batches(options.BatchSize, order))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var input = options.Adversarial is { } adversarial ? Perturb(model, x, y, adversarial, attackRng) : x;
-                optimizer.ZeroGrad();
-                var logits = model.Forward(input);
-                var loss = Losses.CrossEntropy(logits, y);
+                Tensor logits, loss;
+                if (options.Objective is { } objective)
+                {
+                    optimizer.ZeroGrad();
+                    (loss, logits) = objective.Loss(model, x, y, attackRng);
+                }
+                else
+                {
+                    var input = options.Adversarial is { } adversarial ? Perturb(model, x, y, adversarial, attackRng) : x;
+                    optimizer.ZeroGrad();
+                    logits = model.Forward(input);
+                    loss = Losses.CrossEntropy(logits, y);
+                }
+
                 var lossValue = loss.Item();
                 step++;
                 if (!double.IsFinite(lossValue))

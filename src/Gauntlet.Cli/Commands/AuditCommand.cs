@@ -36,9 +36,10 @@ internal static class AuditCommand
         var nonMembers = new Option<string?>("--nonmembers") { Description = "Images known not to be in the model's training set (with --members)." };
         var nonMembersLabels = new Option<string?>("--nonmembers-labels") { Description = "Labels for --nonmembers." };
         var backdoor = new Option<bool>("--backdoor") { Description = "Also run the opt-in poisoning module: Neural Cleanse and STRIP on the audited samples (the 'poisoning and backdoors' category; see docs/poisoning.md)." };
+        var defense = AuditDefense.Option();
         var command = new Command("audit", "Audit a model: run every attack in the plan, score robustness 0–100, rank findings, and write reports. With no model, audits the embedded demo model on the embedded demo data. Exit codes: 0 every gate passed, 1 a gate failed or the audit was cut short, 2 bad input, 3 internal error.")
         {
-            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, backdoor, noLimits,
+            data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, backdoor, noLimits, defense,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -90,6 +91,9 @@ internal static class AuditCommand
                 model.CheckFits(parse, membership.NonMembers, loaded);
             }
 
+            // --defense: the undefended model is audited first (no files), then the defended one is the report.
+            var undefended = parse.GetValue(defense) is not null ? AuditDefense.Baseline(console, subject, set, auditPlan, artifactPaths, membership) : null;
+            subject = undefended is null ? subject : AuditDefense.Defended(subject, parse.GetValue(defense)!, auditPlan.Seed);
             var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership, Backdoor = parse.GetValue(backdoor) };
             var outDir = parse.GetValue(output)!;
 
@@ -127,6 +131,10 @@ internal static class AuditCommand
             outputs.Stage(transaction => written = ReportWriter.Stage(report, outDir, transaction));
             outputs.Commit();
             Print(console, report, written);
+            if (undefended is not null)
+            {
+                AuditDefense.PrintGain(console, parse.GetValue(defense)!, undefended, report);
+            }
             if (report.Status != "complete")
             {
                 console.MarkupLine($"[yellow]audit partial ({Markup.Escape(report.PartialReason ?? "stopped")}): the report covers the budgets finished so far; exit 1.[/]");

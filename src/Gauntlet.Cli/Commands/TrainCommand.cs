@@ -58,6 +58,7 @@ internal static class TrainCommand
         };
         NumericOption.RequireWith(command, adversarial, advEps, advSteps, advStepSize, advFraction);
         NumericOption.RequireWith(command, dp, dpNoise, dpNorm, dpDelta, dpTarget, dpClipping, dpAccountant);
+        var defense = TrainDefenseOptions.AddTo(command, adversarial);
         command.SetAction(parse =>
         {
             // The ranges and limits of every number were checked by the parser (NumericOption).
@@ -72,6 +73,7 @@ internal static class TrainCommand
             {
                 throw new UserInputException("--dp needs exactly one of --noise-multiplier (σ) and --target-epsilon (σ calibrated to reach it).");
             }
+
             AdversarialLog? adversarialLog = null;
             if (parse.GetValue(adversarial) is { } method)
             {
@@ -94,6 +96,14 @@ internal static class TrainCommand
                     descriptor.Name, epsilon, descriptor.Uses(AttackSetting.Steps) ? steps : null, descriptor.Uses(AttackSetting.StepSize) ? stepSize : null, fraction);
             }
 
+            // Robust training (--defense): the plan sets the perturbation or objective and is logged.
+            var defensePlan = defense.Plan(parse, options);
+            options = defensePlan?.Options ?? options;
+            if (privateTraining && defensePlan is not null)
+            {
+                throw new UserInputException("--dp and --defense do not combine: DP-SGD trains on clipped, noised clean gradients; choose one.");
+            }
+
             // The model, manifest and log paths are checked before any data is loaded or trained on.
             using var outputs = new CommandOutputs(parse, CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)));
             if (parse.GetValue(outPath) is { } modelPath)
@@ -109,7 +119,7 @@ internal static class TrainCommand
 
             var (train, test) = LoadData(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
             NumericOption.CheckBatch(parse, "--batch", options.BatchSize, train);
-            if (options.Adversarial is not null)
+            if (options.Adversarial is not null || options.Objective is not null)
             {
                 foreach (var v in train.Images.ReadOnlySpan)
                 {
@@ -140,6 +150,10 @@ internal static class TrainCommand
                 console.MarkupLine(Markup.Escape($"DP-SGD: σ {G(privacy.NoiseMultiplier)}, C {G(privacy.MaxGradNorm)}, δ {G(privacy.Delta)}, {privacy.Clipping.ToString().ToLowerInvariant()} clipping, Poisson sampling q = {G(q)} ({PoissonSampler.StepsPerEpoch(q)} steps per epoch), {privacy.Accountant} accountant, optimizer {options.Optimizer}"));
             }
 
+            if (defensePlan is { } plan)
+            {
+                console.MarkupLine(Markup.Escape($"robust training: {TrainDefenseOptions.Describe(plan)}; train acc is on the batches as trained"));
+            }
 
             var results = new List<EpochResult>();
             var privateResults = new List<PrivateEpochResult>();
@@ -216,7 +230,7 @@ internal static class TrainCommand
                     outputs.WriteWith(path, staged => ModelFile.Save(staged, parse.GetValue(arch)!, model, new Shape(sampleShape), train.ClassCount, train.ClassNames, options.Seed));
                 }
 
-                WriteLog(outputs, LogPath(path), parse.GetValue(arch)!, train, test, options, adversarialLog, results, privacy, privateResults);
+                WriteLog(outputs, LogPath(path), parse.GetValue(arch)!, train, test, options, adversarialLog, defensePlan is null ? null : TrainDefenseOptions.Log(defensePlan), results, privacy, privateResults);
                 outputs.Commit();
                 console.MarkupLine($"saved the model to [green]{Markup.Escape(path)}[/]");
             }
@@ -275,7 +289,7 @@ internal static class TrainCommand
         }
     }
 
-    private static void WriteLog(CommandOutputs outputs, string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, List<EpochResult> results, DpSgdOptions? privacy, List<PrivateEpochResult> privateResults)
+    private static void WriteLog(CommandOutputs outputs, string path, string arch, LabeledImages train, LabeledImages test, TrainingOptions options, AdversarialLog? adversarial, object? defense, List<EpochResult> results, DpSgdOptions? privacy, List<PrivateEpochResult> privateResults)
     {
         var log = new
         {
@@ -300,6 +314,7 @@ internal static class TrainCommand
                 fraction = a.Fraction,
                 generated_in = "eval mode",
             } : null,
+            defense,
             differential_privacy = privacy is null ? null : new
             {
                 mechanism = "dp-sgd",

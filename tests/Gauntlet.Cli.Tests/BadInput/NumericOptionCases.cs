@@ -227,6 +227,7 @@ public sealed class NumericOptionCases : IDisposable
             "eval" => [("demo", null), ("--data", "demo"), ("--samples", "2"), ("--json", Path.Combine(_dir, "e.json"))],
             "train" => [("--data", "demo"), ("--arch", "mlp"), ("--epochs", "1"), ("--samples", "16"), ("--adversarial", "fgsm"), ("--out", Path.Combine(_dir, "m.gntp"))],
             "audit" => [("--data", "demo"), ("--samples", "2"), ("--time-budget", "1"), ("--out", Path.Combine(_dir, "audit"))],
+            "defend" => [("demo", null), ("--data", "demo"), ("--samples", "2"), ("--defense", "bit-depth"), ("--steps", "1"), ("--out", Path.Combine(_dir, "defend"))],
             "membership" => [("demo", null), ("--members", "demo"), ("--nonmembers", "demo"), ("--json", Path.Combine(_dir, "m.json"))],
             "privacy-budget" => [("--sample-rate", "0.04"), ("--noise-multiplier", "1.5"), ("--steps", "10"), ("--delta", "1e-5"), ("--json", Path.Combine(_dir, "p.json"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
