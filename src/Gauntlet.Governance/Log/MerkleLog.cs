@@ -172,6 +172,7 @@ public sealed class MerkleLog : IDisposable, INodeSource
         }
 
         var first = Size;
+        var faultAfter = FaultInjection.CrashAfterBytes();
         var hashes = new byte[entries.Count][];
         var offsets = new long[entries.Count];
         _entries.Seek(0, SeekOrigin.End);
@@ -181,6 +182,11 @@ public sealed class MerkleLog : IDisposable, INodeSource
             offsets[i] = _entries.Position;
             hashes[i] = MerkleHash.Leaf(entries[i]);
             BinaryPrimitives.WriteUInt32LittleEndian(prefix, (uint)entries[i].Length);
+            if (faultAfter is { } cut)
+            {
+                FaultInjection.WriteThenCrash(_entries, [.. prefix, .. entries[i], .. hashes[i]], cut);
+            }
+
             _entries.Write(prefix);
             _entries.Write(entries[i]);
             _entries.Write(hashes[i]);

@@ -158,7 +158,7 @@ public sealed class MerkleLogTests
     public void ConcurrentWriters_LoseAndDuplicateNothing()
     {
         using var dir = new TempFolder();
-        const int writers = 4, each = 25;
+        const int writers = 4, each = 10;
         Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
         {
             for (var i = 0; i < each; i++)
