@@ -1,7 +1,7 @@
 namespace Gauntlet.Governance.Tests;
 
 /// <summary>A temporary folder deleted when the test ends.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Path = Directory.CreateTempSubdirectory("gauntlet-gov-").FullName;
 
