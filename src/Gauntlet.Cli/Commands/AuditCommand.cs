@@ -40,6 +40,10 @@ internal static class AuditCommand
             data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, noLimits,
         };
         model.AddTo(command);
+        var register = new Option<string?>("--register") { Description = "Attach the audit report to this registry version (MODEL@VERSION or MODEL@ALIAS; see 'gauntlet registry') once it is written." };
+        var registry = RegistryCommand.RegistryOption();
+        command.Options.Add(register);
+        command.Options.Add(registry);
         command.SetAction(parse =>
         {
             if (parse.GetValue(listAttacks))
@@ -126,6 +130,12 @@ internal static class AuditCommand
             outputs.Stage(transaction => written = ReportWriter.Stage(report, outDir, transaction));
             outputs.Commit();
             Print(console, report, written);
+            if (parse.GetValue(register) is { } target)
+            {
+                using var store = RegistryCommand.Open(parse.GetValue(registry));
+                var attached = RegistryCommand.Run(() => store.Attach(target, "audit", Path.Combine(outDir, ReportWriter.FileName("json"))));
+                console.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"registered: audit report attached to {target} (score {attached.Score})");
+            }
             if (report.Status != "complete")
             {
                 console.MarkupLine($"[yellow]audit partial ({Markup.Escape(report.PartialReason ?? "stopped")}): the report covers the budgets finished so far; exit 1.[/]");

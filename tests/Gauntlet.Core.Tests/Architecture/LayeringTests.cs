@@ -23,8 +23,11 @@ public sealed class LayeringTests
         ["Gauntlet.Attacks"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
+        // Governance reads model signatures from ONNX graphs (Onnx's parser; Tensors only through it) and
+        // keeps the registry, log and policies; it sits beside the security modules, below the apps.
+        ["Gauntlet.Governance"] = ["Gauntlet.Core", "Gauntlet.Onnx"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Audit"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Audit", "Gauntlet.Governance"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -32,6 +35,9 @@ public sealed class LayeringTests
     {
         ["Gauntlet.Tensors"] = ["System.Numerics.Tensors"],
         ["Gauntlet.Audit"] = ["YamlDotNet"],
+        // The registry's two databases (SQLite embedded by default, PostgreSQL for teams); only
+        // governance talks to a database.
+        ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
     };
 
