@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the TESTS read besides the repository: Debian's Fashion-MNIST and ONNX backend
 # test data, chromium (renders report.html headless), NumPy's and matplotlib's shipped sample
-# files (real-world .npy/.npz/PNG inputs for the readers). Gauntlet itself needs none of them:
+# files (real-world .npy/.npz/PNG inputs for the readers), PostgreSQL (the registry tests start a
+# throwaway server with scripts/postgres-test-server.sh). Gauntlet itself needs none of them:
 # `gauntlet audit` runs on the embedded demo with no install and no root.
 # Idempotent: does nothing when they are already installed. Needs root (or sudo) for apt-get,
 # and waits up to 10 minutes for another apt/dpkg run to release its lock instead of failing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist libonnx-testdata chromium python3-numpy python-matplotlib-data)
+packages=(dataset-fashion-mnist libonnx-testdata chromium python3-numpy python-matplotlib-data postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

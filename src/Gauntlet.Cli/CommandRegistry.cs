@@ -25,5 +25,7 @@ internal static class CommandRegistry
         yield return Commands.InfoCommand.Create(console);
         yield return Commands.InspectCommand.Create(console);
         yield return Commands.BenchCommand.Create(console);
+        yield return Commands.RegistryCommand.Create(console);
+        yield return Commands.LogCommand.Create(console);
     }
 }

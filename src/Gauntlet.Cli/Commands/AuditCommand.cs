@@ -42,6 +42,10 @@ internal static class AuditCommand
             data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, backdoor, noLimits, defense,
         };
         model.AddTo(command);
+        var register = new Option<string?>("--register") { Description = "Attach the audit report to this registry version (MODEL@VERSION or MODEL@ALIAS; see 'gauntlet registry') once it is written." };
+        var registry = RegistryCommand.RegistryOption();
+        command.Options.Add(register);
+        command.Options.Add(registry);
         command.SetAction(parse =>
         {
             if (parse.GetValue(listAttacks))
@@ -135,6 +139,14 @@ internal static class AuditCommand
             {
                 AuditDefense.PrintGain(console, parse.GetValue(defense)!, undefended, report);
             }
+
+            if (parse.GetValue(register) is { } target)
+            {
+                using var store = RegistryCommand.Open(parse.GetValue(registry));
+                var attached = RegistryCommand.Run(() => store.Attach(target, "audit", Path.Combine(outDir, ReportWriter.FileName("json"))));
+                console.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"registered: audit report attached to {target} (score {attached.Score})");
+            }
+
             if (report.Status != "complete")
             {
                 console.MarkupLine($"[yellow]audit partial ({Markup.Escape(report.PartialReason ?? "stopped")}): the report covers the budgets finished so far; exit 1.[/]");

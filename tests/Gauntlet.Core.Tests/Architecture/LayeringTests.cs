@@ -24,8 +24,11 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
+        // Governance reads model signatures from ONNX graphs (Onnx's parser; Tensors only through it) and
+        // keeps the registry, log and policies; it sits beside the security modules, below the apps.
+        ["Gauntlet.Governance"] = ["Gauntlet.Core", "Gauntlet.Onnx"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -38,6 +41,10 @@ public sealed class LayeringTests
         ["Gauntlet.Scanner"] = ["SharpCompress", "K4os.Compression.LZ4.Streams", "ZstdSharp.Port"],
         ["Gauntlet.Poisoning"] = ["MathNet.Numerics"],
         ["Gauntlet.Privacy"] = ["MathNet.Numerics"],
+        ["Gauntlet.Audit"] = ["YamlDotNet"],
+        // The registry's two databases (SQLite embedded by default, PostgreSQL for teams); only
+        // governance talks to a database.
+        ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
     };
 
