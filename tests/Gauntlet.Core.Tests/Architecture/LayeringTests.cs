@@ -31,6 +31,7 @@ public sealed class LayeringTests
     private static readonly Dictionary<string, string[]> AllowedPackages = new()
     {
         ["Gauntlet.Tensors"] = ["System.Numerics.Tensors"],
+        ["Gauntlet.Privacy"] = ["MathNet.Numerics"],
         ["Gauntlet.Audit"] = ["YamlDotNet"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
     };
