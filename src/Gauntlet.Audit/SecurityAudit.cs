@@ -27,6 +27,7 @@ public sealed class SecurityAudit
 {
     private readonly AuditSubject _subject;
     private readonly LabeledImages _data;
+    private readonly LabeledImages _allData;
     private readonly AuditPlan _plan;
 
     /// <summary>Audits <paramref name="subject"/> on the first <see cref="AuditPlan.Samples"/> samples of <paramref name="data"/>.</summary>
@@ -74,6 +75,7 @@ public sealed class SecurityAudit
 
         _subject = subject;
         _data = data.Take(plan.Samples);
+        _allData = data;
         _plan = plan;
     }
 
@@ -111,7 +113,7 @@ public sealed class SecurityAudit
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock) { Membership = Membership };
+        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock, _allData) { Membership = Membership };
         var selected = Modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id)).ToList();
         var applicable = selected.Select(m => (Module: m, Applies: m.AppliesTo(context))).ToList();
         context.TotalWork = Math.Max(1, applicable.Where(a => a.Applies.Applies).Sum(a => a.Module.EstimateWork(context)));

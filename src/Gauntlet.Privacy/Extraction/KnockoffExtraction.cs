@@ -34,9 +34,10 @@ public sealed record ExtractionOptions(
 /// <param name="Copy">The trained copy.</param>
 /// <param name="Classifier">The copy wrapped as a classifier over the victim's input domain.</param>
 /// <param name="QueriesUsed">Samples sent to the victim's API.</param>
-/// <param name="Fidelity">Share of held-out images on which the copy's label equals the victim's.</param>
+/// <param name="Fidelity">Share of held-out images on which the copy's label equals the victim model's.</param>
 /// <param name="CopyAccuracy">The copy's accuracy on the held-out images' true labels.</param>
-/// <param name="VictimAccuracy">The victim's accuracy on the same images (with whatever defence it answers through).</param>
+/// <param name="VictimAccuracy">The victim model's accuracy on the same images.</param>
+/// <param name="ApiAccuracy">The accuracy of the labels the API answers on them (lower than <paramref name="VictimAccuracy"/> when a defence costs accuracy).</param>
 /// <param name="HeldOut">Held-out images scored.</param>
 /// <param name="ClassesAnswered">Distinct labels among the victim's answers.</param>
 public sealed record ExtractionResult(
@@ -46,6 +47,7 @@ public sealed record ExtractionResult(
     double Fidelity,
     double CopyAccuracy,
     double VictimAccuracy,
+    double ApiAccuracy,
     int HeldOut,
     int ClassesAnswered);
 
@@ -63,16 +65,18 @@ public sealed record ExtractionResult(
 /// </remarks>
 public static class KnockoffExtraction
 {
-    /// <summary>Steals a copy of <paramref name="victim"/>.</summary>
-    /// <param name="victim">The API under attack (a model, or an <see cref="ApiDefenses.OutputDefense"/> in front of one).</param>
+    /// <summary>Steals a copy of the model behind <paramref name="api"/>.</summary>
+    /// <param name="api">The API under attack (a model, or an <see cref="ApiDefenses.OutputDefense"/> in front of one).</param>
     /// <param name="surrogate">The attacker's images; their labels are never read.</param>
     /// <param name="heldOut">Images for fidelity and accuracy, none of them sent as queries.</param>
     /// <param name="options">Budget, architecture, mode, training, seed.</param>
+    /// <param name="victim">The model behind the API, for fidelity and its accuracy; null when the API is the model itself.</param>
     /// <param name="cancellationToken">Stops between training batches.</param>
     /// <exception cref="ArgumentException">A budget below 1 or above the surrogate set, images of another shape than the victim's, an empty held-out set, or answers of a single class (nothing to learn from).</exception>
-    public static ExtractionResult Run(IClassifier victim, LabeledImages surrogate, LabeledImages heldOut, ExtractionOptions options, CancellationToken cancellationToken = default)
+    public static ExtractionResult Run(IClassifier api, LabeledImages surrogate, LabeledImages heldOut, ExtractionOptions options, IClassifier? victim = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(victim);
+        ArgumentNullException.ThrowIfNull(api);
+        victim ??= api;
         ArgumentNullException.ThrowIfNull(surrogate);
         ArgumentNullException.ThrowIfNull(heldOut);
         ArgumentNullException.ThrowIfNull(options);
@@ -96,9 +100,8 @@ public static class KnockoffExtraction
         }
 
         var k = victim.ClassCount;
-        var rng = new Rng(options.Seed);
-        var queries = surrogate.Select([.. rng.Permutation(surrogate.Count).Take(options.Budget)]);
-        var oracle = new QueryOracle(victim, options.Budget);
+        var queries = ChooseQueries(surrogate, options.Budget, options.Seed);
+        var oracle = new QueryOracle(api, options.Budget);
         var probabilities = new float[queries.Count * k];
         var labels = new int[queries.Count];
         var row = 0;
@@ -130,7 +133,9 @@ public static class KnockoffExtraction
 
         var classifier = new ModuleClassifier(copy, victim.SampleShape, k, victim.InputRange);
         var victimLabels = Labels(victim, heldOut, options.BatchSize);
+        var apiLabels = ReferenceEquals(api, victim) ? victimLabels : Labels(api, heldOut, options.BatchSize);
         var copyLabels = Labels(classifier, heldOut, options.BatchSize);
+        var apiRight = 0;
         var agree = 0;
         var copyRight = 0;
         var victimRight = 0;
@@ -139,10 +144,21 @@ public static class KnockoffExtraction
             agree += victimLabels[i] == copyLabels[i] ? 1 : 0;
             copyRight += copyLabels[i] == heldOut.Labels[i] ? 1 : 0;
             victimRight += victimLabels[i] == heldOut.Labels[i] ? 1 : 0;
+            apiRight += apiLabels[i] == heldOut.Labels[i] ? 1 : 0;
         }
 
         double n = heldOut.Count;
-        return new ExtractionResult(copy, classifier, oracle.Used, agree / n, copyRight / n, victimRight / n, heldOut.Count, classes);
+        return new ExtractionResult(copy, classifier, oracle.Used, agree / n, copyRight / n, victimRight / n, apiRight / n, heldOut.Count, classes);
+    }
+
+    /// <summary>
+    /// The queries <see cref="Run"/> sends, in the order it sends them: the first
+    /// <paramref name="budget"/> images of a seeded random permutation of the surrogate set.
+    /// </summary>
+    public static LabeledImages ChooseQueries(LabeledImages surrogate, int budget, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(surrogate);
+        return surrogate.Select([.. new Rng(seed).Permutation(surrogate.Count).Take(budget)]);
     }
 
     /// <summary>The predicted label (argmax, first on ties) of every image.</summary>
