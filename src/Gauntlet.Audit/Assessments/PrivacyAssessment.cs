@@ -135,7 +135,7 @@ public sealed class PrivacyAssessment : IAssessment
 
         context.Advance("privacy: model extraction", 1);
         var k = victim.ClassCount;
-        var score = ExtractionScoreOf(result.Fidelity, k);
+        var score = Math.Round(ExtractionScoreOf(result.Fidelity, k), 1);
         var figures = string.Create(CultureInfo.InvariantCulture,
             $"fidelity {result.Fidelity:0.000} (label agreement with the model on {result.HeldOut} held-out images), copy accuracy {result.CopyAccuracy:0.000} against the model's {result.VictimAccuracy:0.000}, {result.QueriesUsed} label-only queries");
         var basis = string.Create(CultureInfo.InvariantCulture,

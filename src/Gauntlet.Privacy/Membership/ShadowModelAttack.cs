@@ -23,9 +23,10 @@ public sealed record ShadowAttackOptions(
 /// target's outputs on the candidates.
 /// </summary>
 /// <remarks>
-/// <para>Features: the probability vector sorted in decreasing order, as logs floored at
-/// <c>log 10⁻³⁰</c> (sorting makes the vector class-agnostic, as in Salem et al. 2019; the logs
-/// spread the near-1 confidences members get). Attack model: a logistic regression
+/// <para>Features: the log-probability of the true class (Shokri's per-class models see it at its
+/// index), followed by the probability vector sorted in decreasing order (as in Salem et al.
+/// 2019), all as logs floored at <c>log 10⁻³⁰</c> (the logs spread the near-1 confidences members
+/// get). Attack model: a logistic regression
 /// (<see cref="LogisticRegression"/>) per class; a class whose shadow records are all IN or all
 /// OUT, or fewer than 10, falls back to one model fitted on every class.</para>
 /// <para>Score: the attack model's probability that the candidate is a member.</para>
@@ -36,6 +37,9 @@ public static class ShadowModelAttack
     public const string Name = "shadow";
 
     private const int MinPerClass = 10;
+
+    // log 10⁻³⁰: the floor of every log-probability feature.
+    private const double LogFloor = -69.0776;
 
     /// <summary>Trains the shadow and attack models and scores the candidates.</summary>
     /// <param name="target">The model under attack.</param>
@@ -111,13 +115,13 @@ public static class ShadowModelAttack
             ["learning_rate"] = training.LearningRate,
             ["batch_size"] = training.BatchSize,
             ["shadow_data"] = shadowData.Count,
-            ["attack_model"] = "logistic regression per class on sorted log-probabilities",
+            ["attack_model"] = "logistic regression per class on the true class's and the sorted log-probabilities",
             ["seed"] = options.Seed,
         };
         return new MembershipResult(Name, parameters, Score(data.Members), Score(data.NonMembers));
     }
 
-    // Sorted (decreasing) log-probabilities of each image, from the logits in double precision.
+    // The true class's log-probability, then the sorted (decreasing) log-probabilities of each image, from the logits in double precision.
     private static IEnumerable<double[]> Features(IClassifier model, LabeledImages set, int batchSize)
     {
         var k = model.ClassCount;
@@ -134,7 +138,8 @@ public static class ShadowModelAttack
 
                 var max = z.Max();
                 var lse = max + Math.Log(z.Sum(v => Math.Exp(v - max)));
-                yield return [.. z.Select(v => Math.Max(v - lse, -69.0776)).OrderDescending()];
+                var logs = z.Select(v => Math.Max(v - lse, LogFloor)).ToArray();
+                yield return [logs[y[row]], .. logs.OrderDescending()];
             }
         }
     }

@@ -123,7 +123,8 @@ public static class ShapiroWilk
         return a;
     }
 
-    private static double PValue(double w, int n)
+    /// <summary>The p-value of W for a sample of n (the second half of <see cref="Test"/>).</summary>
+    internal static double PValue(double w, int n)
     {
         if (n == 3)
         {
