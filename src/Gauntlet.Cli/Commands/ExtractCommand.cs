@@ -225,7 +225,7 @@ internal static class ExtractCommand
         var benign = AlarmAt(heldOut, "benign", out var benignW);
         return new Dictionary<string, object?>
         {
-            ["delta"] = (double)delta,
+            ["delta"] = Math.Round((double)delta, 6),
             ["min_distances"] = options.MinDistances,
             ["window"] = options.Window,
             ["attacker_alarm_at_query"] = attacker,

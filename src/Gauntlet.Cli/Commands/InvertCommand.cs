@@ -23,9 +23,10 @@ internal static partial class InvertCommand
         var denoise = NumericOption.Float("--denoise", "Weight β of a 3×3 smoothing step after each gradient step (0 = off).", 0f, RealRange.Closed(0, 1));
         var outDir = new Option<string>("--out") { Description = "Folder for the reconstructions, class_C.png (created when missing).", Required = true };
         var json = new Option<string?>("--json") { Description = "Write each class's confidence, steps and distances as JSON; '-' writes it to standard output." };
+        var noLimits = NumericOption.NoLimits();
         var command = new Command("invert", "Model inversion (MI-Face): reconstruct what each class looks like to the model by gradient descent on the input, as PNG images, with the model's confidence and the distance to the nearest training image.")
         {
-            classOption, data, labels, samples, steps, stepSize, denoise, outDir, json,
+            classOption, data, labels, samples, steps, stepSize, denoise, outDir, json, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>

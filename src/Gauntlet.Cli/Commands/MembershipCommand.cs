@@ -30,6 +30,7 @@ internal static class MembershipCommand
         shadowArch.AcceptOnlyFromAmong([.. ModelZoo.Architectures]);
         var shadowEpochs = NumericOption.Int("--shadow-epochs", "Training epochs of each shadow model (match the target's training where known).", 20, min: 1, limit: RunLimits.MaxEpochs);
         var shadowLr = NumericOption.Float("--shadow-lr", "Learning rate of the shadow models.", 1e-3f, RealRange.Positive(float.MaxValue), limit: RunLimits.MaxLearningRate);
+        var samples = NumericOption.OptionalInt("--samples", "Use only the first N members and the first N non-members.", min: 1, limit: RunLimits.MaxSamples);
         var seed = NumericOption.Int("--seed", "Seed of the IN/OUT split and the shadow models.", 0, min: int.MinValue);
         var batch = NumericOption.Int("--batch", "Batch size for queries and shadow training.", 64, min: 1, limit: RunLimits.MaxBatch);
         var json = new Option<string?>("--json") { Description = "Write the results as JSON (auc, tpr_at_0.1pct_fpr, tpr_at_1pct_fpr, balanced_accuracy, attack, params, seed, and every attack run); '-' writes it to standard output." };
@@ -37,7 +38,7 @@ internal static class MembershipCommand
         var noLimits = NumericOption.NoLimits();
         var command = new Command("membership", "Membership inference: how well an attacker can tell the model's training images from unseen ones (loss/confidence thresholds, LiRA).")
         {
-            members, membersLabels, nonMembers, nonMembersLabels, shadowData, shadowLabels, attack, defense, shadows, shadowArch, shadowEpochs, shadowLr, seed, batch, json, rocSvg, noLimits,
+            members, membersLabels, nonMembers, nonMembersLabels, shadowData, shadowLabels, attack, defense, samples, shadows, shadowArch, shadowEpochs, shadowLr, seed, batch, json, rocSvg, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -59,8 +60,8 @@ internal static class MembershipCommand
             }
 
             var data = new MembershipData(
-                DataArguments.LoadEvaluation(parse.GetValue(members)!, null, parse.GetValue(membersLabels)),
-                DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, null, parse.GetValue(nonMembersLabels)));
+                DataArguments.LoadEvaluation(parse.GetValue(members)!, parse.GetValue(samples), parse.GetValue(membersLabels)),
+                DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, parse.GetValue(samples), parse.GetValue(nonMembersLabels)));
             var batchSize = parse.GetValue(batch);
             NumericOption.CheckBatch(parse, "--batch", batchSize, data.Members);
             var (loaded, classifier) = model.Load(parse, data.Members);

@@ -228,6 +228,8 @@ public sealed class NumericOptionCases : IDisposable
             "train" => [("--data", "demo"), ("--arch", "mlp"), ("--epochs", "1"), ("--samples", "16"), ("--adversarial", "fgsm"), ("--out", Path.Combine(_dir, "m.gntp"))],
             "audit" => [("--data", "demo"), ("--samples", "2"), ("--time-budget", "1"), ("--out", Path.Combine(_dir, "audit"))],
             "membership" => [("demo", null), ("--members", "demo"), ("--nonmembers", "demo"), ("--json", Path.Combine(_dir, "m.json"))],
+            "extract" => [("demo", null), ("--query-data", "demo"), ("--budget", "20"), ("--arch", "mlp"), ("--epochs", "1"), ("--transfer-eps", "0"), ("--monitor", null), ("--json", Path.Combine(_dir, "x.json"))],
+            "invert" => [("demo", null), ("--data", "demo"), ("--samples", "20"), ("--steps", "1"), ("--class", "0"), ("--out", Path.Combine(_dir, "inv"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
