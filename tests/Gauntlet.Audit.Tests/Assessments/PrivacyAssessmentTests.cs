@@ -29,7 +29,7 @@ public sealed class PrivacyAssessmentTests
         Assert.Equal(expected, PrivacyAssessment.SeverityOf(auc, tpr));
 
     [Theory]
-    [InlineData(0.3, 10, 100)]
+    [InlineData(0.0, 10, 100)]
     [InlineData(0.1, 10, 100)]
     [InlineData(1.0, 10, 0)]
     [InlineData(0.55, 10, 50)]
