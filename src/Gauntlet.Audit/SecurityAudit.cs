@@ -27,6 +27,7 @@ public sealed class SecurityAudit
 {
     private readonly AuditSubject _subject;
     private readonly LabeledImages _data;
+    private readonly LabeledImages _allData;
     private readonly AuditPlan _plan;
 
     /// <summary>Audits <paramref name="subject"/> on the first <see cref="AuditPlan.Samples"/> samples of <paramref name="data"/>.</summary>
@@ -74,6 +75,7 @@ public sealed class SecurityAudit
 
         _subject = subject;
         _data = data.Take(plan.Samples);
+        _allData = data;
         _plan = plan;
     }
 
@@ -114,7 +116,7 @@ public sealed class SecurityAudit
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock) { Membership = Membership };
+        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock, _allData) { Membership = Membership };
         // Opt-in modules join only when asked for; a default audit's module list is unchanged.
         var modules = Modules.Concat(AssessmentCatalog.OptIn.Where(m => !Modules.Contains(m) && (Backdoor || _plan.Assessments?.Contains(m.Id) == true))).ToList();
         var selected = modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id) || (Backdoor && AssessmentCatalog.OptIn.Contains(m))).ToList();

@@ -18,6 +18,8 @@ internal static class CommandRegistry
         yield return Commands.PoisonCommand.Create(console);
         yield return Commands.BackdoorCommand.Create(console);
         yield return Commands.PrivacyBudgetCommand.Create(console);
+        yield return Commands.ExtractCommand.Create(console);
+        yield return Commands.InvertCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
         yield return Commands.DefendCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);

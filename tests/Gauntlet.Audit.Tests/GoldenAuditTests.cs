@@ -8,7 +8,8 @@ namespace Gauntlet.Audit.Tests;
 /// The demo audit's numbers are pinned by a committed golden summary (Golden/demo-audit.golden.json),
 /// taken from the default plan (evasion module) before the assessment modules existed, and
 /// regenerated once since, when the report's examples became one per sample (the numbers, findings
-/// and checks were unchanged). Refactors must leave every value in it unchanged; they may add fields. Timings, the machine and the tool version are left
+/// and checks were unchanged), and when the privacy module's name gained "model extraction" (its
+/// extraction runs only when the plan selects privacy, which the golden plan does not). Refactors must leave every value in it unchanged; they may add fields. Timings, the machine and the tool version are left
 /// out, and so are categories that were not assessed (their wording is not a number).
 /// To regenerate after an intended change: GAUNTLET_UPDATE_GOLDEN=1 dotnet test --filter GoldenAuditTests.
 /// </summary>

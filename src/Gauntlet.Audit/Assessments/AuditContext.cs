@@ -16,16 +16,20 @@ public sealed class AuditContext
     private bool[]? _cleanCorrect;
     private double _done;
 
-    internal AuditContext(AuditSubject subject, LabeledImages data, AuditPlan plan, IReadOnlyList<string> artifacts, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    internal AuditContext(AuditSubject subject, LabeledImages data, AuditPlan plan, IReadOnlyList<string> artifacts, IProgress<AuditProgress>? progress, CancellationToken cancellation, Stopwatch clock, LabeledImages? allData = null)
     {
         Subject = subject;
         Data = data;
+        AllData = allData ?? data;
         Plan = plan;
         Artifacts = artifacts;
         _progress = progress;
         Cancellation = cancellation;
         Clock = clock;
     }
+
+    /// <summary>Every image the audit was given, of which <see cref="Data"/> holds the plan's samples; the privacy module's extraction splits it into queries and held-out images.</summary>
+    public LabeledImages AllData { get; }
 
     /// <summary>The model under audit.</summary>
     public AuditSubject Subject { get; }

@@ -79,7 +79,8 @@ internal static class AuditCommand
                 .. CommandOutputs.DataInputs(parse.GetValue(members), parse.GetValue(membersLabels)), .. CommandOutputs.DataInputs(parse.GetValue(nonMembers), parse.GetValue(nonMembersLabels))]);
             outputs.Folder("--out", parse.GetValue(output), [.. ReportWriter.Formats.Select(ReportWriter.FileName)]);
 
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, auditPlan.Samples, parse.GetValue(labels));
+            // The plan's samples, and enough beyond them for the privacy module's extraction (its queries and held-out images).
+            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, Math.Max(auditPlan.Samples, Gauntlet.Audit.Assessments.PrivacyAssessment.ExtractionImages), parse.GetValue(labels));
             var (loaded, classifier) = model.Load(parse, set);
             var path = parse.GetValue(model.Model)!;
             var sha = path == DemoModel.Name ? AuditSubject.Hash(DemoModel.OnnxBytes()) : AuditSubject.HashFile(path);

@@ -11,7 +11,7 @@ namespace Gauntlet.Cli.Commands;
 /// <summary><c>gauntlet membership</c>: membership-inference attacks on a model, with the field's metrics (docs/privacy.md).</summary>
 internal static class MembershipCommand
 {
-    private static readonly string[] Attacks = [ThresholdAttacks.LossName, ThresholdAttacks.ConfidenceName, Lira.OfflineName, Lira.OnlineName];
+    private static readonly string[] Attacks = [ThresholdAttacks.LossName, ThresholdAttacks.ConfidenceName, ShadowModelAttack.Name, Lira.OfflineName, Lira.OnlineName];
 
     public static Command Create(IAnsiConsole console)
     {
@@ -20,15 +20,17 @@ internal static class MembershipCommand
         var membersLabels = new Option<string?>("--members-labels") { Description = "Labels for --members. " + DataArguments.LabelsDescription };
         var nonMembers = new Option<string>("--nonmembers") { Description = "Images not in the model's training set, in the same form as --members.", Required = true };
         var nonMembersLabels = new Option<string?>("--nonmembers-labels") { Description = "Labels for --nonmembers." };
-        var shadowData = new Option<string?>("--shadow-data") { Description = "Data from the same distribution to train LiRA's shadow models on; giving it makes lira-online the default attack." };
+        var shadowData = new Option<string?>("--shadow-data") { Description = "Data from the same distribution to train shadow models on (LiRA's, or the shadow attack's with --attack shadow); giving it makes lira-online the default attack." };
         var shadowLabels = new Option<string?>("--shadow-labels") { Description = "Labels for --shadow-data." };
-        var attack = new Option<string?>("--attack") { Description = $"The attack whose figures lead the output: {string.Join(", ", Attacks)} (default: lira-online with --shadow-data, else loss-threshold). The threshold attacks always run too." };
+        var attack = new Option<string?>("--attack") { Description = $"The attack whose figures lead the output: {string.Join(", ", Attacks)} (default: lira-online with --shadow-data, else loss-threshold). The threshold attacks always run too; shadow (Shokri et al. 2017: K shadow models on random halves of --shadow-data, a logistic-regression attack model per class) and the LiRA pair need --shadow-data." };
+        var defense = new Option<string?>("--defense") { Description = $"An output defence in front of the model's API, so the attacks see only what it answers: {Gauntlet.Privacy.ApiDefenses.ApiDefense.Forms}." };
         attack.AcceptOnlyFromAmong(Attacks);
-        var shadows = NumericOption.Int("--shadows", "LiRA's shadow models K (each candidate is IN for K/2).", 8, min: 2, limit: RunLimits.MaxRepeats);
+        var shadows = NumericOption.Int("--shadows", "Shadow models K (LiRA: each candidate is IN for K/2, at least 2; shadow attack: each trained on a random half of --shadow-data).", 8, min: 1, limit: RunLimits.MaxRepeats);
         var shadowArch = new Option<string>("--shadow-arch") { Description = $"Architecture of the shadow models: {string.Join(", ", ModelZoo.Architectures)}.", DefaultValueFactory = _ => "mlp" };
         shadowArch.AcceptOnlyFromAmong([.. ModelZoo.Architectures]);
         var shadowEpochs = NumericOption.Int("--shadow-epochs", "Training epochs of each shadow model (match the target's training where known).", 20, min: 1, limit: RunLimits.MaxEpochs);
         var shadowLr = NumericOption.Float("--shadow-lr", "Learning rate of the shadow models.", 1e-3f, RealRange.Positive(float.MaxValue), limit: RunLimits.MaxLearningRate);
+        var samples = NumericOption.OptionalInt("--samples", "Use only the first N members and the first N non-members.", min: 1, limit: RunLimits.MaxSamples);
         var seed = NumericOption.Int("--seed", "Seed of the IN/OUT split and the shadow models.", 0, min: int.MinValue);
         var batch = NumericOption.Int("--batch", "Batch size for queries and shadow training.", 64, min: 1, limit: RunLimits.MaxBatch);
         var json = new Option<string?>("--json") { Description = "Write the results as JSON (auc, tpr_at_0.1pct_fpr, tpr_at_1pct_fpr, balanced_accuracy, attack, params, seed, and every attack run); '-' writes it to standard output." };
@@ -36,7 +38,7 @@ internal static class MembershipCommand
         var noLimits = NumericOption.NoLimits();
         var command = new Command("membership", "Membership inference: how well an attacker can tell the model's training images from unseen ones (loss/confidence thresholds, LiRA).")
         {
-            members, membersLabels, nonMembers, nonMembersLabels, shadowData, shadowLabels, attack, shadows, shadowArch, shadowEpochs, shadowLr, seed, batch, json, rocSvg, noLimits,
+            members, membersLabels, nonMembers, nonMembersLabels, shadowData, shadowLabels, attack, defense, samples, shadows, shadowArch, shadowEpochs, shadowLr, seed, batch, json, rocSvg, noLimits,
         };
         model.AddTo(command);
         command.SetAction(parse =>
@@ -52,19 +54,20 @@ internal static class MembershipCommand
             var ui = outputs.ConsoleFor(console);
 
             var lead = parse.GetValue(attack) ?? (shadowPath is null ? ThresholdAttacks.LossName : Lira.OnlineName);
-            if (lead.StartsWith("lira", StringComparison.Ordinal) && shadowPath is null)
+            if ((lead.StartsWith("lira", StringComparison.Ordinal) || lead == ShadowModelAttack.Name) && shadowPath is null)
             {
                 throw new UserInputException($"--attack {lead} trains shadow models: give --shadow-data (images from the same distribution as the training set).");
             }
 
             var data = new MembershipData(
-                DataArguments.LoadEvaluation(parse.GetValue(members)!, null, parse.GetValue(membersLabels)),
-                DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, null, parse.GetValue(nonMembersLabels)));
+                DataArguments.LoadEvaluation(parse.GetValue(members)!, parse.GetValue(samples), parse.GetValue(membersLabels)),
+                DataArguments.LoadEvaluation(parse.GetValue(nonMembers)!, parse.GetValue(samples), parse.GetValue(nonMembersLabels)));
             var batchSize = parse.GetValue(batch);
             NumericOption.CheckBatch(parse, "--batch", batchSize, data.Members);
-            var (loaded, target) = model.Load(parse, data.Members);
+            var (loaded, classifier) = model.Load(parse, data.Members);
             // The non-members pass the same checks (labels within the model's classes, values in range).
-            model.Load(parse, data.NonMembers);
+            model.CheckFits(parse, data.NonMembers, loaded);
+            IClassifier target = parse.GetValue(defense) is { } spec ? Gauntlet.Privacy.ApiDefenses.ApiDefense.Create(classifier, spec, parse.GetValue(seed)) : classifier;
 
             var results = new List<MembershipResult>
             {
@@ -74,15 +77,27 @@ internal static class MembershipCommand
             if (shadowPath is not null)
             {
                 var shadow = DataArguments.LoadEvaluation(shadowPath, null, parse.GetValue(shadowLabels));
-                var options = new LiraOptions(
-                    parse.GetValue(shadows),
-                    parse.GetValue(shadowArch)!,
-                    new TrainingOptions(parse.GetValue(shadowEpochs), batchSize, parse.GetValue(shadowLr)),
-                    parse.GetValue(seed));
-                ui.MarkupLine($"training {options.ShadowCount} shadow models ({Markup.Escape(options.Architecture)}, {options.Training!.Epochs} epochs) on halves of {shadow.Count + data.Members.Count + data.NonMembers.Count:N0} images…");
-                var lira = Lira.Run(target, data, shadow, options, batchSize);
-                results.Add(lira.Offline);
-                results.Add(lira.Online);
+                model.CheckFits(parse, shadow, loaded);
+                var shadowTraining = new TrainingOptions(parse.GetValue(shadowEpochs), batchSize, parse.GetValue(shadowLr));
+                if (lead == ShadowModelAttack.Name)
+                {
+                    var shadowOptions = new ShadowAttackOptions(parse.GetValue(shadows), parse.GetValue(shadowArch)!, shadowTraining, parse.GetValue(seed));
+                    ui.MarkupLine($"training {shadowOptions.ShadowCount} shadow models ({Markup.Escape(shadowOptions.Architecture)}, {shadowTraining.Epochs} epochs) on random halves of {shadow.Count:N0} images…");
+                    results.Add(ShadowModelAttack.Run(target, data, shadow, shadowOptions, batchSize));
+                }
+                else
+                {
+                    if (parse.GetValue(shadows) < 2)
+                    {
+                        throw new UserInputException($"--shadows {parse.GetValue(shadows)}: LiRA needs at least 2 shadow models (one IN and one OUT per candidate).");
+                    }
+
+                    var options = new LiraOptions(parse.GetValue(shadows), parse.GetValue(shadowArch)!, shadowTraining, parse.GetValue(seed));
+                    ui.MarkupLine($"training {options.ShadowCount} shadow models ({Markup.Escape(options.Architecture)}, {shadowTraining.Epochs} epochs) on halves of {shadow.Count + data.Members.Count + data.NonMembers.Count:N0} images…");
+                    var lira = Lira.Run(target, data, shadow, options, batchSize);
+                    results.Add(lira.Offline);
+                    results.Add(lira.Online);
+                }
             }
 
             var chosen = results.Single(r => r.Attack == lead);
@@ -104,6 +119,7 @@ internal static class MembershipCommand
                     ["members"] = data.Members.Count,
                     ["nonmembers"] = data.NonMembers.Count,
                     ["attack"] = chosen.Attack,
+                    ["defense"] = (target as Gauntlet.Privacy.ApiDefenses.OutputDefense)?.Name,
                     ["params"] = chosen.Parameters,
                     ["seed"] = parse.GetValue(seed),
                     ["auc"] = chosen.Auc,

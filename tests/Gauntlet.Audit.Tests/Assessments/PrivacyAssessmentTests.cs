@@ -28,10 +28,41 @@ public sealed class PrivacyAssessmentTests
     public void SeverityOf_FollowsTheDocumentedThresholds(double auc, double tpr, Severity? expected) =>
         Assert.Equal(expected, PrivacyAssessment.SeverityOf(auc, tpr));
 
+    [Theory]
+    [InlineData(0.0, 10, 100)]
+    [InlineData(0.1, 10, 100)]
+    [InlineData(1.0, 10, 0)]
+    [InlineData(0.55, 10, 50)]
+    public void ExtractionScoreOf_Is100AtChanceAgreementAnd0AtFullAgreement(double fidelity, int classes, double score) =>
+        Assert.Equal(score, PrivacyAssessment.ExtractionScoreOf(fidelity, classes), 1e-9);
+
+    [Theory]
+    [InlineData(0.4, null)]
+    [InlineData(0.5, Severity.Low)]
+    [InlineData(0.8, Severity.Medium)]
+    [InlineData(0.95, Severity.High)]
+    public void ExtractionSeverityOf_FollowsTheDocumentedThresholds(double fidelity, Severity? expected) =>
+        Assert.Equal(expected, PrivacyAssessment.ExtractionSeverityOf(fidelity));
+
     [Fact]
-    public void WithoutMembers_PrivacyIsNotApplicable()
+    public void WithoutMembers_PrivacyRunsLabelOnlyExtraction_WithAnAtlasFinding()
     {
-        var members = Blobs(20, 1);
+        var data = Blobs(200, 1);
+        var report = new SecurityAudit(Train(data, epochs: 20), data, PrivacyOnly with { Samples = 20 }).Run();
+        var category = report.Scorecard.Categories.Single(c => c.Id == "privacy");
+        Assert.Equal("assessed", category.Status);
+        Assert.Contains("label-only model extraction", category.Basis);
+        Assert.Contains("100 of the first 100 audit images", category.Basis);
+        var finding = Assert.Single(report.Findings, f => f.Id == "GA-PRIVACY-EXTRACTION");
+        Assert.Equal(["ML05:2023", "ML03:2023"], finding.OwaspMl);
+        Assert.Equal(["AML.T0024.002", "AML.T0024.001"], finding.MitreAtlas);
+        Assert.Equal(PrivacyAssessment.ExtractionScoreOf(finding.Evidence["fidelity"], 4), category.Score!.Value, 0.051);
+    }
+
+    [Fact]
+    public void WithoutMembers_AndTooFewImages_PrivacyIsNotApplicable()
+    {
+        var members = Blobs(3, 1);
         var report = new SecurityAudit(Train(members, epochs: 1), members, PrivacyOnly).Run();
         var summary = report.Assessments.Single(a => a.Id == "privacy");
         Assert.Equal("not_applicable", summary.Status);

@@ -230,6 +230,8 @@ public sealed class NumericOptionCases : IDisposable
             "defend" => [("demo", null), ("--data", "demo"), ("--samples", "2"), ("--defense", "bit-depth"), ("--steps", "1"), ("--out", Path.Combine(_dir, "defend"))],
             "membership" => [("demo", null), ("--members", "demo"), ("--nonmembers", "demo"), ("--json", Path.Combine(_dir, "m.json"))],
             "privacy-budget" => [("--sample-rate", "0.04"), ("--noise-multiplier", "1.5"), ("--steps", "10"), ("--delta", "1e-5"), ("--json", Path.Combine(_dir, "p.json"))],
+            "extract" => [("demo", null), ("--query-data", "demo"), ("--budget", "20"), ("--arch", "mlp"), ("--epochs", "1"), ("--transfer-eps", "0"), ("--monitor", null), ("--json", Path.Combine(_dir, "x.json"))],
+            "invert" => [("demo", null), ("--data", "demo"), ("--samples", "20"), ("--steps", "1"), ("--class", "0"), ("--out", Path.Combine(_dir, "inv"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
