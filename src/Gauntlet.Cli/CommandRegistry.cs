@@ -15,6 +15,7 @@ internal static class CommandRegistry
         yield return Commands.EvalCommand.Create(console);
         yield return Commands.AttackCommand.Create(console);
         yield return Commands.MembershipCommand.Create(console);
+        yield return Commands.CertifyCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);
         yield return Commands.ScanCommand.Create(console);

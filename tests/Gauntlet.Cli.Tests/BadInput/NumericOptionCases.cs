@@ -228,6 +228,7 @@ public sealed class NumericOptionCases : IDisposable
             "train" => [("--data", "demo"), ("--arch", "mlp"), ("--epochs", "1"), ("--samples", "16"), ("--adversarial", "fgsm"), ("--out", Path.Combine(_dir, "m.gntp"))],
             "audit" => [("--data", "demo"), ("--samples", "2"), ("--time-budget", "1"), ("--out", Path.Combine(_dir, "audit"))],
             "membership" => [("demo", null), ("--members", "demo"), ("--nonmembers", "demo"), ("--json", Path.Combine(_dir, "m.json"))],
+            "certify" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--n0", "1"), ("--n", "2"), ("--json", Path.Combine(_dir, "c.json"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
