@@ -20,6 +20,7 @@ internal static class CommandRegistry
         yield return Commands.PrivacyBudgetCommand.Create(console);
         yield return Commands.ExtractCommand.Create(console);
         yield return Commands.InvertCommand.Create(console);
+        yield return Commands.CertifyCommand.Create(console);
         yield return Commands.AuditCommand.Create(console);
         yield return Commands.DefendCommand.Create(console);
         yield return Commands.ReportCommand.Create(console);

@@ -232,6 +232,7 @@ public sealed class NumericOptionCases : IDisposable
             "privacy-budget" => [("--sample-rate", "0.04"), ("--noise-multiplier", "1.5"), ("--steps", "10"), ("--delta", "1e-5"), ("--json", Path.Combine(_dir, "p.json"))],
             "extract" => [("demo", null), ("--query-data", "demo"), ("--budget", "20"), ("--arch", "mlp"), ("--epochs", "1"), ("--transfer-eps", "0"), ("--monitor", null), ("--json", Path.Combine(_dir, "x.json"))],
             "invert" => [("demo", null), ("--data", "demo"), ("--samples", "20"), ("--steps", "1"), ("--class", "0"), ("--out", Path.Combine(_dir, "inv"))],
+            "certify" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--n0", "1"), ("--n", "2"), ("--json", Path.Combine(_dir, "c.json"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),

@@ -12,9 +12,9 @@ namespace Gauntlet.Cli.Tests.BadInput;
 /// </summary>
 /// <remarks>
 /// Cases stay cheap by construction: every command that could start real work (train, eval,
-/// attack, audit, bench) gets a final argument that makes it fail once parsing has passed (a
+/// attack, audit, certify, bench) gets a final argument that makes it fail once parsing has passed (a
 /// missing --data folder, --repeats 0), and options that write files (--out, --json, --output,
-/// --save-examples, --export) are left out of the draw; they belong to the output checks.
+/// --save-examples, --export, --svg) are left out of the draw; they belong to the output checks.
 /// </remarks>
 public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
 {
@@ -25,7 +25,7 @@ public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
     public const int Cases = 2_000;
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private static readonly string[] Writers = ["--out", "--json", "--output", "--save-examples", "--export"];
+    private static readonly string[] Writers = ["--out", "--json", "--output", "--save-examples", "--export", "--svg"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("gauntlet-fuzz-").FullName;
 
@@ -80,7 +80,7 @@ public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
     // The last argument that keeps a command from starting real work once parsing has passed.
     private static string[] Guard(string command, string[] args, string missing) => command switch
     {
-        "train" or "eval" or "attack" or "audit" => [.. args, "--data", missing],
+        "train" or "eval" or "attack" or "audit" or "certify" => [.. args, "--data", missing],
         "bench" => [.. args, "--repeats", "0"],
         _ => args,
     };
