@@ -21,5 +21,7 @@ internal static class CommandRegistry
         yield return Commands.InfoCommand.Create(console);
         yield return Commands.InspectCommand.Create(console);
         yield return Commands.BenchCommand.Create(console);
+        yield return Commands.FederatedCommand.Create(console);
+        yield return Commands.FederatedClientCommand.Create(console);
     }
 }
