@@ -78,10 +78,11 @@ public sealed class FederatedRunTests
     [Fact]
     public async Task SignFlippingClients_DragFedAvgDown_WhileMedianHolds()
     {
-        var attacked = Small(clients: 5, rounds: 2) with { Byzantine = 1, Attack = ByzantineAttackKind.SignFlip, AttackScale = 20f };
+        var attacked = Small(clients: 5, rounds: 2) with { Byzantine = 1, Attack = ByzantineAttackKind.SignFlip, AttackScale = 20f, Local = new LocalTrainingOptions(2, 32, 0.1f) };
         var fedavg = await Run(attacked);
         var median = await Run(attacked with { Aggregator = "median" });
         var krum = await Run(attacked with { Aggregator = "krum" });
+        Assert.True(fedavg.Rounds[^1].TestAccuracy < 0.2, $"fedavg under attack: {fedavg.Rounds[^1].TestAccuracy}");
         Assert.True(median.Rounds[^1].TestAccuracy > fedavg.Rounds[^1].TestAccuracy + 0.2, $"median {median.Rounds[^1].TestAccuracy}, fedavg {fedavg.Rounds[^1].TestAccuracy}");
         Assert.True(krum.Rounds[^1].TestAccuracy > fedavg.Rounds[^1].TestAccuracy + 0.2, $"krum {krum.Rounds[^1].TestAccuracy}, fedavg {fedavg.Rounds[^1].TestAccuracy}");
         Assert.All(krum.Rounds, r => Assert.DoesNotContain(0, r.Selected!));

@@ -49,6 +49,7 @@ internal static class FederatedJson
             shard_sizes = report.ShardSizes,
             initial_accuracy = report.InitialAccuracy,
             final_accuracy = report.Rounds[^1].TestAccuracy,
+            final_weights_l2 = Math.Sqrt(report.FinalWeights.Sum(w => (double)w * w)),
             bytes_up = report.Rounds.Sum(r => r.BytesUp),
             bytes_down = report.Rounds.Sum(r => r.BytesDown),
             setup_seconds = report.SetupSeconds,
