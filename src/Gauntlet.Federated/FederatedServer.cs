@@ -25,7 +25,7 @@ public static class FederatedServer
     /// <summary>Runs a federation of <see cref="FederatedOptions.Clients"/> clients on <paramref name="train"/>, evaluating on <paramref name="test"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid (<see cref="FederatedOptions.Validate"/>).</exception>
     /// <exception cref="SecureAggregationException">Secure aggregation lost more clients than its threshold allows.</exception>
-    /// <exception cref="InvalidOperationException">No update arrived in a round.</exception>
+    /// <exception cref="RoundFailedException">No update arrived in a round.</exception>
     public static async Task<FederatedReport> RunAsync(FederatedOptions options, LabeledImages train, LabeledImages test, IClientFleet fleet, IProgress<RoundReport>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
@@ -164,7 +164,7 @@ public static class FederatedServer
 
         if (updates.Count == 0)
         {
-            throw new InvalidOperationException($"round {round}: no client update arrived within {options.EffectiveRoundTimeout.TotalSeconds:F0} s.");
+            throw new RoundFailedException($"round {round}: no client update arrived within {options.EffectiveRoundTimeout.TotalSeconds:F0} s.");
         }
 
         var aggregator = AggregatorCatalog.Find(options.Aggregator).Create(updates.Count, options.EffectiveAggregation);
@@ -241,7 +241,7 @@ public static class FederatedServer
 
         if (sum is null)
         {
-            throw new InvalidOperationException($"round {round}: no encrypted update arrived within {options.EffectiveRoundTimeout.TotalSeconds:F0} s.");
+            throw new RoundFailedException($"round {round}: no encrypted update arrived within {options.EffectiveRoundTimeout.TotalSeconds:F0} s.");
         }
 
         var update = MeanOfWeightedSum(FixedPoint.Decode(packer.Decrypt(keyAuthority, sum, length + 1)), round);

@@ -149,6 +149,10 @@ internal static class FederatedCommand
             {
                 throw new UserInputException($"{ex.Message} Lower --threshold or keep more clients alive.", ex);
             }
+            catch (RoundFailedException ex)
+            {
+                throw new UserInputException($"{ex.Message} Raise --round-timeout (got {options.EffectiveRoundTimeout.TotalSeconds:F0}) or make the clients' work smaller (--hidden, --paillier-bits).", ex);
+            }
 
             foreach (var r in report.Rounds)
             {
