@@ -235,6 +235,8 @@ public sealed class NumericOptionCases : IDisposable
             "certify" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--n0", "1"), ("--n", "2"), ("--json", Path.Combine(_dir, "c.json"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
+            "federated" => [("--clients", "2"), ("--rounds", "1"), ("--hidden", "2"), ("--samples", "16"), ("--split", "iid"), ("--in-process", null), ("--json", Path.Combine(_dir, "f.json"))],
+            "federated-client" => [("--server", "http://127.0.0.1:9/"), ("--data", Path.Combine(_dir, "missing"))],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
         };
         var list = new List<string> { command };

@@ -80,7 +80,7 @@ public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
     // The last argument that keeps a command from starting real work once parsing has passed.
     private static string[] Guard(string command, string[] args, string missing) => command switch
     {
-        "train" or "eval" or "attack" or "audit" or "certify" => [.. args, "--data", missing],
+        "train" or "eval" or "attack" or "audit" or "certify" or "federated" or "federated-client" => [.. args, "--data", missing],
         "bench" => [.. args, "--repeats", "0"],
         _ => args,
     };

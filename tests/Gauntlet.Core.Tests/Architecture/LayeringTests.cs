@@ -24,11 +24,14 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Governance reads model signatures from ONNX graphs (Onnx's parser; Tensors only through it) and
         // keeps the registry, log and policies; it sits beside the security modules, below the apps.
         ["Gauntlet.Governance"] = ["Gauntlet.Core", "Gauntlet.Onnx"],
+        // Federated learning sits beside Privacy on the engine; its loopback HTTP transport uses
+        // only the BCL (HttpListener, HttpClient), so it takes no package and no ASP.NET framework.
+        ["Gauntlet.Federated"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
