@@ -56,6 +56,25 @@ public sealed class FederatedCommandTests : IDisposable
     }
 
     [Fact]
+    public void ClientLevelDp_ReportsTheEpsilonOfTheRoundsRun()
+    {
+        var json = Path.Combine(_dir, "dp.json");
+        var (code, console, _, error) = CliRunner.Run([.. Tiny, "--clients", "3", "--rounds", "2", "--in-process", "--dp-clip", "1", "--dp-noise", "2", "--dp-delta", "1e-5", "--json", json]);
+        Assert.True(code == CliApp.ExitOk, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var dp = doc.RootElement.GetProperty("client_dp");
+        var epsilon = dp.GetProperty("epsilon").GetDouble();
+        Assert.Equal(new Gauntlet.Privacy.Accounting.RdpAccountant().Spent(1.0, 2.0, 2, 1e-5).Epsilon, epsilon, 12);
+
+        // The Gaussian mechanism with every client in every round has RDP α·R/(2σ²); Mironov's
+        // conversion ε = RDP + ln(1/δ)/(α − 1) over the same orders bounds the reported ε from above.
+        var mironov = Gauntlet.Privacy.Accounting.RdpOrders.Opacus.Where(a => a > 1).Min(a => (a * 2 / (2 * 2.0 * 2.0)) + (Math.Log(1e5) / (a - 1)));
+        Assert.InRange(epsilon, 0.5 * mironov, mironov);
+        Assert.Equal(1e-5, dp.GetProperty("delta").GetDouble());
+        Assert.Contains("ε = ", console);
+    }
+
+    [Fact]
     public void ProcessPerClient_AKilledClientProcess_DoesNotStopTheRound()
     {
         var json = Path.Combine(_dir, "k.json");

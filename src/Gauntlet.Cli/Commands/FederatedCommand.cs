@@ -9,6 +9,7 @@ using Gauntlet.Federated.Privacy;
 using Gauntlet.Federated.SecureAggregation;
 using Gauntlet.Federated.Splits;
 using Gauntlet.Federated.Training;
+using Gauntlet.Privacy.Accounting;
 using Spectre.Console;
 
 namespace Gauntlet.Cli.Commands;
@@ -39,6 +40,7 @@ internal static class FederatedCommand
         var paillierBits = NumericOption.Int("--paillier-bits", "Paillier modulus size in bits (even).", 1024, min: 256, max: 8192);
         var dpClip = NumericOption.OptionalFloat("--dp-clip", "Client-level DP: clip each client's update to L2 norm C.", RealRange.Positive(1e6));
         var dpNoise = NumericOption.Float("--dp-noise", "Client-level DP: noise multiplier σ (Gaussian noise σC on the sum of clipped updates; needs --dp-clip).", 1f, RealRange.Closed(0, 1e6));
+        var dpDelta = NumericOption.OptionalDouble("--dp-delta", "Client-level DP: δ of the (ε, δ) guarantee the report states (needs --dp-clip; default 1e-5).", new RealRange(0, 1, MinExclusive: true, MaxExclusive: true));
         var data = new Option<string>("--data") { Description = DataArguments.Description, DefaultValueFactory = _ => "demo" };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
         var samples = NumericOption.OptionalInt("--samples", "Use only the first N training images.", min: 1, limit: RunLimits.MaxSamples);
@@ -56,10 +58,10 @@ internal static class FederatedCommand
         var noLimits = NumericOption.NoLimits();
         var command = new Command("federated", "Federated learning over loopback HTTP: FedAvg/FedProx or robust rules against Byzantine clients, client-level DP, secure aggregation or Paillier; one process per client.")
         {
-            clients, rounds, aggregator, mu, byzantine, attack, attackScale, krumF, multiKrumM, trim, split, alpha, secure, threshold, paillier, paillierBits, dpClip, dpNoise,
+            clients, rounds, aggregator, mu, byzantine, attack, attackScale, krumF, multiKrumM, trim, split, alpha, secure, threshold, paillier, paillierBits, dpClip, dpNoise, dpDelta,
             data, labels, samples, hidden, localEpochs, localBatch, lr, seed, timeout, inProcess, dropClient, dropRound, json, outPath, noLimits,
         };
-        NumericOption.RequireWith(command, dpClip, dpNoise);
+        NumericOption.RequireWith(command, dpClip, dpNoise, dpDelta);
         NumericOption.RequireWith(command, secure, threshold);
         NumericOption.RequireWith(command, paillier, paillierBits);
         NumericOption.RequireWith(command, dropClient, dropRound);
@@ -154,6 +156,13 @@ internal static class FederatedCommand
                 throw new UserInputException($"{ex.Message} Raise --round-timeout (got {options.EffectiveRoundTimeout.TotalSeconds:F0}) or make the clients' work smaller (--hidden, --paillier-bits).", ex);
             }
 
+            // Client-level DP: each round is one Gaussian mechanism on the sum of clipped updates with every
+            // client taking part (sampling rate 1), so the rounds run compose as that many RDP steps.
+            var privacyDelta = parse.GetValue(dpDelta) ?? 1e-5;
+            var privacy = options.Dp is { NoiseMultiplier: > 0 } noised
+                ? new RdpAccountant().Spent(1.0, noised.NoiseMultiplier, report.Rounds.Count, privacyDelta)
+                : null;
+
             foreach (var r in report.Rounds)
             {
                 table.AddRow(
@@ -170,12 +179,13 @@ internal static class FederatedCommand
             ui.MarkupLine(Markup.Escape($"final test accuracy {report.Rounds[^1].TestAccuracy:P2} (initial {report.InitialAccuracy:P2}); {report.Rounds.Sum(r => r.BytesUp):N0} bytes up, {report.Rounds.Sum(r => r.BytesDown):N0} down; {report.TotalSeconds:F1} s"));
             if (options.Dp is { } dp)
             {
-                ui.MarkupLine(Markup.Escape($"client-level DP: C {dp.Clip.ToString(CultureInfo.InvariantCulture)}, σ {dp.NoiseMultiplier.ToString(CultureInfo.InvariantCulture)}; ε is not computed here (Gauntlet.Privacy's accountants: gauntlet privacy-budget with q = 1, steps = rounds)."));
+                var epsilon = privacy is null ? "unbounded (σ = 0)" : privacy.Epsilon.ToString("F4", CultureInfo.InvariantCulture);
+                ui.MarkupLine(Markup.Escape($"client-level DP: C {dp.Clip.ToString(CultureInfo.InvariantCulture)}, σ {dp.NoiseMultiplier.ToString(CultureInfo.InvariantCulture)}; ε = {epsilon} at δ = {privacyDelta.ToString("G3", CultureInfo.InvariantCulture)} after {options.Rounds} rounds (RDP, every client in every round)"));
             }
 
             if (parse.GetValue(json) is not null)
             {
-                outputs.WriteJson("--json", FederatedJson.Document(report, train, test, dataPath));
+                outputs.WriteJson("--json", FederatedJson.Document(report, train, test, dataPath, privacy));
             }
 
             if (parse.GetValue(outPath) is { } path)

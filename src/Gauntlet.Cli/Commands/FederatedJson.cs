@@ -2,13 +2,14 @@ using Gauntlet.Data;
 using Gauntlet.Federated;
 using Gauntlet.Federated.Byzantine;
 using Gauntlet.Federated.Splits;
+using Gauntlet.Privacy.Accounting;
 
 namespace Gauntlet.Cli.Commands;
 
 /// <summary>The JSON report of <c>gauntlet federated</c> (snake_case, documented in docs/federated.md).</summary>
 internal static class FederatedJson
 {
-    public static object Document(FederatedReport report, LabeledImages train, LabeledImages test, string data)
+    public static object Document(FederatedReport report, LabeledImages train, LabeledImages test, string data, PrivacySpent? privacy)
     {
         var o = report.Options;
         return new
@@ -41,8 +42,13 @@ internal static class FederatedJson
             {
                 clip = dp.Clip,
                 noise_multiplier = dp.NoiseMultiplier,
-                epsilon = (double?)null,
-                note = "epsilon is computed by Gauntlet.Privacy's accountants (sampling rate 1, one step per round); not wired into this command",
+                epsilon = privacy?.Epsilon,
+                delta = privacy?.Delta,
+                rdp_order = privacy?.Order,
+                accountant = "rdp",
+                note = privacy is null
+                    ? "σ = 0: no noise, so no (ε, δ) guarantee"
+                    : "client-level (user-level) DP: the Gaussian mechanism on the sum of clipped updates, every client in every round (sampling rate 1), composed over the rounds run",
             } : null,
             fleet = report.Fleet,
             drop = o.Drop is { } d ? new { client = d.ClientId, round = d.Round } : null,
