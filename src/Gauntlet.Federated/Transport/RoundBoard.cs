@@ -21,7 +21,7 @@ public sealed class RoundBoard : IAsyncDisposable
     /// <summary>How long a GET waits for an unpublished phase before answering 204.</summary>
     public const int PollSeconds = 10;
 
-    private readonly HttpListener _listener = new();
+    private HttpListener _listener = new();
     private readonly ConcurrentDictionary<string, byte[]> _published = new();
     private readonly ConcurrentDictionary<(string Phase, int Client), byte[]> _posts = new();
     private readonly ConcurrentDictionary<int, bool> _gone = new();
@@ -34,14 +34,21 @@ public sealed class RoundBoard : IAsyncDisposable
     /// <summary>Starts listening on a free loopback port.</summary>
     public RoundBoard()
     {
-        // Ask the kernel for a free port, then listen there; retried if another process takes it in between.
+        // Ask the kernel for a free port, then listen there; retried if another process (or a parallel
+        // test) takes it in between. A listener whose Start failed keeps its failed registration, so
+        // each attempt uses a fresh one.
         for (var attempt = 0; ; attempt++)
         {
             var probe = new TcpListener(IPAddress.Loopback, 0);
             probe.Start();
             var port = ((IPEndPoint)probe.LocalEndpoint).Port;
             probe.Stop();
-            _listener.Prefixes.Clear();
+            if (attempt > 0)
+            {
+                _listener.Close();
+                _listener = new HttpListener();
+            }
+
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
             {
@@ -49,7 +56,7 @@ public sealed class RoundBoard : IAsyncDisposable
                 Address = new Uri($"http://127.0.0.1:{port}/");
                 break;
             }
-            catch (HttpListenerException) when (attempt < 5)
+            catch (HttpListenerException) when (attempt < 20)
             {
             }
         }

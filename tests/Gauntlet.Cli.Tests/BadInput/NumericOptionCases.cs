@@ -233,6 +233,8 @@ public sealed class NumericOptionCases : IDisposable
             "extract" => [("demo", null), ("--query-data", "demo"), ("--budget", "20"), ("--arch", "mlp"), ("--epochs", "1"), ("--transfer-eps", "0"), ("--monitor", null), ("--json", Path.Combine(_dir, "x.json"))],
             "invert" => [("demo", null), ("--data", "demo"), ("--samples", "20"), ("--steps", "1"), ("--class", "0"), ("--out", Path.Combine(_dir, "inv"))],
             "certify" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--n0", "1"), ("--n", "2"), ("--json", Path.Combine(_dir, "c.json"))],
+            "poison" => [("--data", "demo"), ("--attack", "badnets"), ("--samples", "20"), ("--out", Path.Combine(_dir, "poison"))],
+            "backdoor" => [("demo", null), ("--data", "demo"), ("--samples", "20"), ("--steps", "1"), ("--strip-overlays", "2"), ("--json", Path.Combine(_dir, "b.json"))],
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             "federated" => [("--clients", "2"), ("--rounds", "1"), ("--hidden", "2"), ("--samples", "16"), ("--split", "iid"), ("--in-process", null), ("--json", Path.Combine(_dir, "f.json"))],
