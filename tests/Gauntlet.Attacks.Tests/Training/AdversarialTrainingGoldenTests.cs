@@ -25,7 +25,11 @@ public class AdversarialTrainingGoldenTests(ITestOutputHelper output)
     {
         { "mlp-pgd", "51ADA21596E70BE2", "2.2495768666267395" },
         { "mlp-fgsm-half", "B164B62855F6501F", "2.1530845165252686" },
-        { "resnet-pgd-half", "FA9B5A31010F2566", "2.3182411193847656" },
+        // The convolution kernels sum in a different order with 512-bit vectors than with 256-bit
+        // ones, so the residual network's weights differ in their last bits by instruction set; the
+        // loss agrees to the last digit either way. Both hashes were recorded on 2-core AMD EPYC
+        // machines, with and without AVX-512.
+        { "resnet-pgd-half", System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "FA9B5A31010F2566" : "E8B9325384728F67", "2.3182411193847656" },
     };
 
     [Theory]
