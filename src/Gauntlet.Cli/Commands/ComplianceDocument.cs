@@ -67,7 +67,7 @@ internal static class ComplianceDocument
 
     /// <summary>An evidence link in one line: where it is, its hash, its log entry.</summary>
     internal static string Link(EvidenceLink e) =>
-        e.Reference + (e.Sha256 is { } sha ? $" sha256 {sha[..Math.Min(16, sha.Length)]}…" : "") + (e.LogIndex is { } i ? $" log #{i}" : "");
+        e.Reference + (e.Sha256 is { } sha ? $" sha256 {sha[..Math.Min(16, sha.Length)]}…" : "") + (e.LogIndex is { } i ? $", log index {i}" : "");
 
     private static CellTone Tone(ComplianceStatus status) => status switch
     {
