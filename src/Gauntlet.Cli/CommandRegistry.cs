@@ -30,6 +30,7 @@ internal static class CommandRegistry
         yield return Commands.BenchCommand.Create(console);
         yield return Commands.RegistryCommand.Create(console);
         yield return Commands.LogCommand.Create(console);
+        yield return Commands.ComplyCommand.Create(console);
         yield return Commands.FederatedCommand.Create(console);
         yield return Commands.FederatedClientCommand.Create(console);
     }

@@ -47,7 +47,8 @@ public sealed class LayeringTests
         ["Gauntlet.Audit"] = ["YamlDotNet"],
         // The registry's two databases (SQLite embedded by default, PostgreSQL for teams); only
         // governance talks to a database.
-        ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql"],
+        // YamlDotNet: compliance policies are YAML files (docs/governance.md, "Compliance").
+        ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql", "YamlDotNet"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
     };
 
