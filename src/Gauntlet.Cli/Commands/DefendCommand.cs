@@ -7,6 +7,7 @@ using Gauntlet.Attacks.Registry;
 using Gauntlet.Audit;
 using Gauntlet.Data;
 using Gauntlet.Defenses.Adaptive;
+using Gauntlet.Core.Metrics;
 using Gauntlet.Defenses.Detection;
 using Gauntlet.Defenses.InputTransforms;
 using Gauntlet.Defenses.Reporting;
@@ -262,7 +263,7 @@ internal static class DefendCommand
         var detector = new FeatureSqueezingDetector(classifier);
         var half = set.Count / 2;
         var calibration = detector.Scores(Ops.Slice(set.Images, 0, 0, half), options.BatchSize);
-        var threshold = DetectionRoc.ThresholdAt(calibration, falsePositiveRate);
+        var threshold = RocCurve.ThresholdAt(calibration, falsePositiveRate);
         var heldOut = Ops.Slice(set.Images, 0, half, set.Count);
         var heldOutLabels = set.Labels[half..];
         var clean = detector.Scores(heldOut, options.BatchSize);
@@ -275,9 +276,9 @@ internal static class DefendCommand
             string.Join(", ", detector.Squeezers.Select(s => $"{s.Name} ({s.Settings})")),
             (double)(decimal)falsePositiveRate,
             threshold,
-            DetectionRoc.FlaggedRate(clean, threshold),
-            DetectionRoc.FlaggedRate(adversarial, threshold),
-            successful.Length == 0 ? 0.5 : DetectionRoc.Auc(clean, adversarial),
+            RocCurve.FlaggedRate(clean, threshold),
+            RocCurve.FlaggedRate(adversarial, threshold),
+            successful.Length == 0 ? 0.5 : RocCurve.AucOrNaN(adversarial, clean),
             attack.Name,
             options.Epsilons[0],
             clean.Length,

@@ -1,4 +1,4 @@
-using Gauntlet.Privacy.Metrics;
+using Gauntlet.Core.Metrics;
 
 namespace Gauntlet.Privacy.Membership;
 

@@ -1,3 +1,4 @@
+using Gauntlet.Core.Metrics;
 using System.Globalization;
 using System.Text;
 
@@ -21,7 +22,7 @@ public static class RocSvg
     public static string Render(IReadOnlyList<(string Name, RocCurve Curve)> curves)
     {
         ArgumentNullException.ThrowIfNull(curves);
-        var n = curves.Count == 0 ? 10 : curves.Max(c => Math.Max(c.Curve.Members, c.Curve.NonMembers));
+        var n = curves.Count == 0 ? 10 : curves.Max(c => Math.Max(c.Curve.Positives, c.Curve.Negatives));
         var minExp = Math.Floor(Math.Log10(1.0 / Math.Max(n, 10)));
         double X(double rate) => Margin + ((Math.Log10(Math.Max(rate, Math.Pow(10, minExp))) - minExp) / -minExp * (Size - (2 * Margin)));
         double Y(double rate) => Size - Margin - ((Math.Log10(Math.Max(rate, Math.Pow(10, minExp))) - minExp) / -minExp * (Size - (2 * Margin)));

@@ -1,5 +1,6 @@
 using Gauntlet.Attacks;
 using Gauntlet.Attacks.Evasion;
+using Gauntlet.Core.Metrics;
 using Gauntlet.Defenses.Detection;
 using Gauntlet.Tensors;
 
@@ -10,22 +11,22 @@ public sealed class DetectionTests
     [Fact]
     public void Auc_IsMannWhitney_WithTiesHalf()
     {
-        Assert.Equal(1.0, DetectionRoc.Auc([0.1, 0.2], [0.3, 0.4]));
-        Assert.Equal(0.0, DetectionRoc.Auc([0.3, 0.4], [0.1, 0.2]));
+        Assert.Equal(1.0, RocCurve.AucOrNaN([0.3, 0.4], [0.1, 0.2]));
+        Assert.Equal(0.0, RocCurve.AucOrNaN([0.1, 0.2], [0.3, 0.4]));
         // Pairs: (0.1,0.2)>, (0.1,0.1)=, (0.3,0.2)<, (0.3,0.1)< → (1 + 0.5) / 4.
-        Assert.Equal(0.375, DetectionRoc.Auc([0.1, 0.3], [0.2, 0.1]));
-        Assert.True(double.IsNaN(DetectionRoc.Auc([], [1.0])));
+        Assert.Equal(0.375, RocCurve.AucOrNaN([0.2, 0.1], [0.1, 0.3]));
+        Assert.True(double.IsNaN(RocCurve.AucOrNaN([1.0], [])));
     }
 
     [Fact]
     public void Threshold_KeepsTheFalsePositiveRateAtMostTheTarget()
     {
         var clean = Enumerable.Range(1, 100).Select(i => i / 100.0).ToArray();
-        var threshold = DetectionRoc.ThresholdAt(clean, 0.05);
+        var threshold = RocCurve.ThresholdAt(clean, 0.05);
         Assert.Equal(0.95, threshold, 9);
-        Assert.Equal(0.05, DetectionRoc.FlaggedRate(clean, threshold), 9);
-        Assert.Equal(1.0, DetectionRoc.ThresholdAt(clean, 0));
-        Assert.Throws<ArgumentException>(() => DetectionRoc.ThresholdAt(clean, 1));
+        Assert.Equal(0.05, RocCurve.FlaggedRate(clean, threshold), 9);
+        Assert.Equal(1.0, RocCurve.ThresholdAt(clean, 0));
+        Assert.Throws<ArgumentException>(() => RocCurve.ThresholdAt(clean, 1));
     }
 
     [Fact]
@@ -40,6 +41,6 @@ public sealed class DetectionTests
         Assert.True(fooled.Length >= 20, $"{fooled.Length} fooled");
         var adversarial = detector.Scores(Ops.IndexSelect(attack.Adversarial, 0, fooled));
         Assert.All(clean.Concat(adversarial), s => Assert.InRange(s, 0.0, 2.0));
-        Assert.True(DetectionRoc.Auc(clean, adversarial) > 0.6, $"AUC {DetectionRoc.Auc(clean, adversarial)}");
+        Assert.True(RocCurve.AucOrNaN(adversarial, clean) > 0.6, $"AUC {RocCurve.AucOrNaN(adversarial, clean)}");
     }
 }

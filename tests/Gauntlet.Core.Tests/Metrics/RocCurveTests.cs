@@ -1,6 +1,6 @@
-using Gauntlet.Privacy.Metrics;
+using Gauntlet.Core.Metrics;
 
-namespace Gauntlet.Privacy.Tests.Metrics;
+namespace Gauntlet.Core.Tests.Metrics;
 
 public sealed class RocCurveTests
 {
@@ -9,7 +9,7 @@ public sealed class RocCurveTests
     [Fact]
     public void Auc_MatchesHandComputedMannWhitney()
     {
-        // Members {0.9, 0.6, 0.4}, non-members {0.7, 0.3}: pairs member > non-member are
+        // Positives {0.9, 0.6, 0.4}, negatives {0.7, 0.3}: pairs positive > negative are
         // (0.9,0.7), (0.9,0.3), (0.6,0.3), (0.4,0.3) = 4 of 6.
         var roc = RocCurve.FromScores([0.9, 0.6, 0.4], [0.7, 0.3]);
         Assert.Equal(4.0 / 6.0, roc.Auc(), Tolerance);
@@ -21,9 +21,9 @@ public sealed class RocCurveTests
     [Fact]
     public void Auc_CountsATieAsHalf()
     {
-        // One member and one non-member with the same score: a diagonal step, AUC ½.
+        // One positive and one negative with the same score: a diagonal step, AUC ½.
         Assert.Equal(0.5, RocCurve.FromScores([1.0], [1.0]).Auc(), Tolerance);
-        // Members {2, 1}, non-members {1, 0}: pairs >: (2,1), (2,0), (1,0) = 3, tie (1,1) = ½ → 3.5/4.
+        // Positives {2, 1}, negatives {1, 0}: pairs >: (2,1), (2,0), (1,0) = 3, tie (1,1) = ½ → 3.5/4.
         Assert.Equal(3.5 / 4, RocCurve.FromScores([2.0, 1.0], [1.0, 0.0]).Auc(), Tolerance);
     }
 
@@ -37,7 +37,7 @@ public sealed class RocCurveTests
     [Fact]
     public void TprAtFpr_IsTheStepReadingAtOrBelowTheFpr()
     {
-        // Non-members {0.7, 0.3}; FPR 0 allows only thresholds above 0.7 → TPR 1/3 (just 0.9).
+        // Negatives {0.7, 0.3}; FPR 0 allows only thresholds above 0.7 → TPR 1/3 (just 0.9).
         var roc = RocCurve.FromScores([0.9, 0.6, 0.4], [0.7, 0.3]);
         Assert.Equal(1 / 3.0, roc.TprAtFpr(0.0), Tolerance);
         Assert.Equal(1 / 3.0, roc.TprAtFpr(0.49), Tolerance);

@@ -1,7 +1,7 @@
 using CsCheck;
-using Gauntlet.Privacy.Metrics;
+using Gauntlet.Core.Metrics;
 
-namespace Gauntlet.Privacy.Tests.Metrics;
+namespace Gauntlet.Core.Tests.Metrics;
 
 /// <summary>Properties of <see cref="RocCurve"/> over random scores with many ties (few distinct values).</summary>
 public sealed class RocCurvePropertyTests
