@@ -1,10 +1,12 @@
+using MathNet.Numerics;
+
 namespace Gauntlet.Defenses.Certification;
 
 /// <summary>The exact two-sided binomial test of p = ½, as SciPy's <c>binom_test(k, n, p=0.5)</c> computes it.</summary>
 /// <remarks>
 /// Binomial(n, ½) is symmetric, so the outcomes at least as unlikely as k are those at least as far
 /// from n/2: the p-value is <c>min(1, 2 P(X ≥ max(k, n − k)))</c>, and exactly 1 when k = n/2.
-/// <c>P(X ≥ m) = I_{1/2}(m, n − m + 1)</c> (<see cref="IncompleteBeta.Regularized"/>).
+/// <c>P(X ≥ m) = I_{1/2}(m, n − m + 1)</c> (MathNet.Numerics' <c>SpecialFunctions.BetaRegularized</c>).
 /// </remarks>
 public static class BinomialTest
 {
@@ -24,6 +26,6 @@ public static class BinomialTest
         }
 
         var far = Math.Max(successes, trials - successes);
-        return Math.Min(1, 2 * IncompleteBeta.Regularized(0.5, far, trials - far + 1));
+        return Math.Min(1, 2 * SpecialFunctions.BetaRegularized(far, trials - far + 1, 0.5));
     }
 }

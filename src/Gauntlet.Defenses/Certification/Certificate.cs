@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace Gauntlet.Defenses.Certification;
 
 /// <summary>What CERTIFY concluded for one input: the smoothed prediction and the L2 radius it holds in, or an abstention.</summary>
@@ -32,6 +34,6 @@ public sealed record Certificate(int Prediction, double Radius, int Guess, long 
         var lower = ClopperPearson.LowerBound(countA, draws, alpha);
         return lower < 0.5
             ? new Certificate(SmoothedClassifier.Abstain, 0, guess, countA, draws, lower)
-            : new Certificate(guess, sigma * NormalQuantile.Of(lower), guess, countA, draws, lower);
+            : new Certificate(guess, sigma * Normal.InvCDF(0, 1, lower), guess, countA, draws, lower);
     }
 }

@@ -1,3 +1,4 @@
+using MathNet.Numerics.Distributions;
 using System.Globalization;
 
 namespace Gauntlet.Defenses.Certification;
@@ -44,7 +45,7 @@ public sealed record SmoothingParameters(double Sigma, int N0, int N, double Alp
     /// The largest radius any sample can be certified at with these settings: all n draws in the
     /// guessed class, <c>σ Φ⁻¹(α^(1/n))</c>; certified accuracy is 0 beyond it.
     /// </summary>
-    public double MaxRadius => Sigma * NormalQuantile.Of(ClopperPearson.LowerBound(N, N, Alpha));
+    public double MaxRadius => Sigma * Normal.InvCDF(0, 1, ClopperPearson.LowerBound(N, N, Alpha));
 
     private static string F(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }

@@ -42,6 +42,7 @@ public sealed class LayeringTests
         // Archive readers the BCL lacks, so the scanner can open 7z, xz, lz4 and zstd containers
         // instead of passing them unanalysed (issue 24); all three are maintained, pure managed code.
         ["Gauntlet.Scanner"] = ["SharpCompress", "K4os.Compression.LZ4.Streams", "ZstdSharp.Port"],
+        ["Gauntlet.Defenses"] = ["MathNet.Numerics"],
         ["Gauntlet.Poisoning"] = ["MathNet.Numerics"],
         ["Gauntlet.Privacy"] = ["MathNet.Numerics"],
         ["Gauntlet.Audit"] = ["YamlDotNet"],
