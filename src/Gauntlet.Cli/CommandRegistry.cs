@@ -35,5 +35,6 @@ internal static class CommandRegistry
         yield return Commands.FederatedClientCommand.Create(console);
         yield return Commands.FairnessCommand.Create(console);
         yield return Commands.ExplainCommand.Create(console);
+        yield return Commands.DemoCommand.Create(console);
     }
 }
