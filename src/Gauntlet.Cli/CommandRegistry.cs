@@ -33,5 +33,8 @@ internal static class CommandRegistry
         yield return Commands.ComplyCommand.Create(console);
         yield return Commands.FederatedCommand.Create(console);
         yield return Commands.FederatedClientCommand.Create(console);
+        yield return Commands.FairnessCommand.Create(console);
+        yield return Commands.ExplainCommand.Create(console);
+        yield return Commands.DemoCommand.Create(console);
     }
 }

@@ -16,6 +16,7 @@ namespace Gauntlet.Models;
 /// <param name="CosineSchedule">Anneal the learning rate over the epochs.</param>
 /// <param name="Adversarial">Adversarial training settings, or null for standard training.</param>
 /// <param name="Objective">A loss that replaces cross-entropy (TRADES), or null; not combined with <paramref name="Adversarial"/>.</param>
+/// <param name="SampleWeights">One non-negative weight per training sample (e.g. fairness reweighing), or null for equal weights; each batch's loss is then Σ wᵢ·ℓᵢ / batch size. Not combined with <paramref name="Objective"/>.</param>
 public sealed record TrainingOptions(
     int Epochs = 2,
     int BatchSize = 64,
@@ -24,7 +25,8 @@ public sealed record TrainingOptions(
     string Optimizer = "adam",
     bool CosineSchedule = true,
     AdversarialTraining? Adversarial = null,
-    ITrainingObjective? Objective = null);
+    ITrainingObjective? Objective = null,
+    float[]? SampleWeights = null);
 
 /// <summary>
 /// Adversarial training: before each optimizer step, the first <c>round(Fraction·N)</c> samples of
@@ -88,6 +90,24 @@ public static class Trainer
             throw new ArgumentException($"training options: a perturbation ({options.Adversarial.Perturbation.Name}) and an objective ({options.Objective.Name}) were both given; the objective generates its own examples.", nameof(options));
         }
 
+        if (options.SampleWeights is { } weights)
+        {
+            if (weights.Length != train.Count)
+            {
+                throw new ArgumentException($"training options: {weights.Length} sample weights for {train.Count} training samples; expected one per sample.", nameof(options));
+            }
+
+            if (weights.Any(w => !(w >= 0f) || !float.IsFinite(w)))
+            {
+                throw new ArgumentException("training options: every sample weight must be finite and non-negative.", nameof(options));
+            }
+
+            if (options.Objective is not null)
+            {
+                throw new ArgumentException($"training options: sample weights and an objective ({options.Objective.Name}) were both given; the objective defines its own loss.", nameof(options));
+            }
+        }
+
         var parameters = model.Parameters().ToList();
         var optimizer = CreateOptimizer(options, parameters);
         LearningRateSchedule? schedule = options.CosineSchedule ? new CosineSchedule(optimizer, options.Epochs) : null;
@@ -104,8 +124,11 @@ public static class Trainer
             var seen = 0;
             var lr = optimizer.LearningRate;
             var step = 0;
+            var batchStart = 0;
             foreach (var (x, y) in train.Batches(options.BatchSize, order))
             {
+                var batchIndices = order[batchStart..(batchStart + y.Length)];
+                batchStart += y.Length;
                 cancellationToken.ThrowIfCancellationRequested();
                 Tensor logits, loss;
                 if (options.Objective is { } objective)
@@ -118,7 +141,9 @@ public static class Trainer
                     var input = options.Adversarial is { } adversarial ? Perturb(model, x, y, adversarial, attackRng) : x;
                     optimizer.ZeroGrad();
                     logits = model.Forward(input);
-                    loss = Losses.CrossEntropy(logits, y);
+                    loss = options.SampleWeights is { } w
+                        ? Ops.Multiply(Ops.Sum(Ops.Multiply(Losses.CrossEntropy(logits, y, Reduction.None), Tensor.FromArray([.. batchIndices.Select(i => w[i])], y.Length))), 1f / y.Length)
+                        : Losses.CrossEntropy(logits, y);
                 }
 
                 var lossValue = loss.Item();
