@@ -56,6 +56,7 @@ public sealed class GauntletServer : IAsyncDisposable
     /// <param name="options">What to serve and how.</param>
     /// <param name="progress">Receives one line per startup step.</param>
     /// <param name="cancellationToken">Cancels startup.</param>
+    /// <exception cref="IOException">The address cannot be bound (for example, the port is in use), or another process holds the log.</exception>
     public static async Task<GauntletServer> StartAsync(ServerOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -78,7 +79,19 @@ public sealed class GauntletServer : IAsyncDisposable
         var app = builder.Build();
         var server = new GauntletServer(app, state, batcher);
         server.Map();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port in use: release the log's lock and the worker before reporting it.
+            batcher.Dispose();
+            await state.Log.DisposeAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
         server._driftLoop = Task.Run(() => server.DriftLoop(server._stopping.Token), CancellationToken.None);

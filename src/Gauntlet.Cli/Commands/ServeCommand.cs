@@ -73,7 +73,16 @@ internal static class ServeCommand
                 Reference = FashionMnist.LoadEmbeddedDemo(),
             };
             var progress = new SynchronousProgress<string>(line => console.WriteLine(line));
-            var server = GauntletServer.StartAsync(options, progress).GetAwaiter().GetResult();
+            GauntletServer server;
+            try
+            {
+                server = GauntletServer.StartAsync(options, progress).GetAwaiter().GetResult();
+            }
+            catch (IOException e)
+            {
+                throw new UserInputException($"--listen {parse.GetValue(listen)} / --log {options.LogFolder}: {e.Message}", e);
+            }
+
             try
             {
                 console.WriteLine($"dashboard: {server.Url}/dashboard   (Ctrl+C stops)");
