@@ -8,7 +8,7 @@
 # and waits up to 10 minutes for another apt/dpkg run to release its lock instead of failing.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist libonnx-testdata chromium python3-numpy python-matplotlib-data postgresql)
+packages=(dataset-fashion-mnist libonnx-testdata chromium wrk python3-numpy python-matplotlib-data postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

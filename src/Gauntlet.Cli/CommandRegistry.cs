@@ -36,5 +36,6 @@ internal static class CommandRegistry
         yield return Commands.FairnessCommand.Create(console);
         yield return Commands.ExplainCommand.Create(console);
         yield return Commands.DemoCommand.Create(console);
+        yield return Commands.ServeCommand.Create(console);
     }
 }

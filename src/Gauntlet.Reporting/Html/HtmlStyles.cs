@@ -6,8 +6,9 @@ namespace Gauntlet.Reporting;
 /// severity colours, muted grey on white and on the panel, pass green and fail red on white.
 /// Grade discs are large bold text (3:1). Print: no max width, nothing split across pages.
 /// </remarks>
-internal static class HtmlStyles
+public static class HtmlStyles
 {
+    /// <summary>The style sheet's text (also used by the server's dashboard pages).</summary>
     public const string Css = """
         :root { --ink: #1d2433; --muted: #5b6475; --line: #d8dde6; --panel: #f5f7fa; --accent: #2457c5; --good: #17743f; --bad: #b3261e; }
         * { box-sizing: border-box; }

@@ -238,6 +238,7 @@ public sealed class NumericOptionCases : IDisposable
             "scan" => [(input, null), ("--format", "json"), ("--output", Path.Combine(_dir, "s.json"))],
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             "federated" => [("--clients", "2"), ("--rounds", "1"), ("--hidden", "2"), ("--samples", "16"), ("--split", "iid"), ("--in-process", null), ("--json", Path.Combine(_dir, "f.json"))],
+            "serve" => [("demo", null), ("--listen", "127.0.0.1:0"), ("--log", Path.Combine(_dir, "serve-log"))],
             "federated-client" => [("--server", "http://127.0.0.1:9/"), ("--data", Path.Combine(_dir, "missing"))],
             "fairness" => [("--data", Path.Combine(_dir, "missing.csv")), ("--label-column", "y"), ("--protected", "g"), ("--prediction-column", "p"), ("--out", Path.Combine(_dir, "fair"))],
             "explain" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--steps", "1"), ("--out", Path.Combine(_dir, "explain"))],

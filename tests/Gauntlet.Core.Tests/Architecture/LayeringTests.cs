@@ -24,7 +24,7 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness", "Gauntlet.Server"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Explanations and fairness sit beside the defenses: they read models (IClassifier, Sequential),
         // split attack results by group and render through Reporting; neither sees ONNX.
@@ -36,6 +36,12 @@ public sealed class LayeringTests
         // Federated learning sits beside Privacy on the engine; its loopback HTTP transport uses
         // only the BCL (HttpListener, HttpClient), so it takes no package and no ASP.NET framework.
         ["Gauntlet.Federated"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
+        // Monitoring of a deployed model (drift, stateful query detection, PRADA per key, the decision
+        // log) sits beside the security modules: PRADA from Privacy, the Merkle log from Governance.
+        ["Gauntlet.Monitoring"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Models", "Gauntlet.Privacy", "Gauntlet.Governance"],
+        // The hosts layer, between security and apps: the ASP.NET Core model server and its dashboard.
+        // The CLI's `serve` command starts it; nothing below it sees ASP.NET.
+        ["Gauntlet.Server"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Monitoring"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -55,6 +61,10 @@ public sealed class LayeringTests
         // YamlDotNet: compliance policies are YAML files (docs/governance.md, "Compliance").
         ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql", "YamlDotNet"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
+        // Chi-square p-values for class-mix drift.
+        ["Gauntlet.Monitoring"] = ["MathNet.Numerics"],
+        // Prometheus exposition for /metrics (maintained, MIT); ASP.NET Core itself is a FrameworkReference.
+        ["Gauntlet.Server"] = ["prometheus-net.AspNetCore"],
     };
 
     private static IEnumerable<string> Projects =>
