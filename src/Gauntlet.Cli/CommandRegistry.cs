@@ -33,5 +33,8 @@ internal static class CommandRegistry
         yield return Commands.ComplyCommand.Create(console);
         yield return Commands.FederatedCommand.Create(console);
         yield return Commands.FederatedClientCommand.Create(console);
+        yield return Commands.LlmScanCommand.Create(console);
+        yield return Commands.LlmTargetCommand.Create(console);
+        yield return Commands.GuardCommand.Create(console);
     }
 }

@@ -24,7 +24,7 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Llm", "Gauntlet.Llm.Guard"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Governance reads model signatures from ONNX graphs (Onnx's parser; Tensors only through it) and
         // keeps the registry, log and policies; it sits beside the security modules, below the apps.
@@ -32,6 +32,13 @@ public sealed class LayeringTests
         // Federated learning sits beside Privacy on the engine; its loopback HTTP transport uses
         // only the BCL (HttpListener, HttpClient), so it takes no package and no ASP.NET framework.
         ["Gauntlet.Federated"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
+        // LLM security (issue 18): targets, probes, detectors, output validation and llm-scan reports. It
+        // talks to endpoints with the BCL's HttpClient and needs no tensor engine (heuristics only; the
+        // trained classifiers live in Gauntlet.Llm.Classifiers and plug in through its interfaces).
+        ["Gauntlet.Llm"] = ["Gauntlet.Core", "Gauntlet.Reporting"],
+        // Hosts layer (between security and apps): the ASP.NET Core guard proxy and the practice target.
+        // Only this layer takes the ASP.NET Core framework, so no library below pulls a web server in.
+        ["Gauntlet.Llm.Guard"] = ["Gauntlet.Core", "Gauntlet.Llm"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -50,6 +57,15 @@ public sealed class LayeringTests
         // YamlDotNet: compliance policies are YAML files (docs/governance.md, "Compliance").
         ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql", "YamlDotNet"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
+
+        // JsonSchema.Net (MIT; 8.x, not 9+, which charges companies): output validation against a JSON
+        // Schema, a maintained validator instead of a hand-written one.
+        ["Gauntlet.Llm"] = ["JsonSchema.Net"],
+
+        // YamlDotNet: the guard's policy file; prometheus-net.AspNetCore: its /metrics endpoint.
+        // (Yarp.ReverseProxy was not taken: the guard rewrites bodies and SSE events, which a plain
+        // HttpClient forwarder does in less code than YARP transforms.)
+        ["Gauntlet.Llm.Guard"] = ["YamlDotNet", "prometheus-net.AspNetCore"],
     };
 
     private static IEnumerable<string> Projects =>
