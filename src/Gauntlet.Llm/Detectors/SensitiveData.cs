@@ -127,6 +127,6 @@ public static partial class SensitiveData
     [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b")]
     private static partial Regex Iban();
 
-    [GeneratedRegex(@"(?<![\w+])\+?\d{1,3}[ .\-]?\(?\d{2,4}\)?[ .\-]\d{3,4}[ .\-]\d{3,4}\b")]
+    [GeneratedRegex(@"(?<![\w+])(?<!\d[ .\-]?)\+?\d{1,3}[ .\-]?\(?\d{2,4}\)?[ .\-]\d{3,4}[ .\-]\d{3,4}\b(?![ .\-]?\d)")]
     private static partial Regex Phone();
 }

@@ -26,7 +26,8 @@ public static class LlmReportWriter
     /// <summary>Where the findings' rules are documented.</summary>
     public const string InformationUri = "https://github.com/gauntlet/gauntlet/blob/main/docs/llm.md";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Snake case for the members that name none (Core.Finding's): rule_id, owasp_llm, mitre_atlas…
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The file name of a format.</summary>
     /// <param name="format">One of <see cref="Formats"/>.</param>

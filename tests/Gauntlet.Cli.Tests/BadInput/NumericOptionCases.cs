@@ -239,6 +239,9 @@ public sealed class NumericOptionCases : IDisposable
             "bench" => [("--quick", null), ("--export", Path.Combine(_dir, "bench"))],
             "federated" => [("--clients", "2"), ("--rounds", "1"), ("--hidden", "2"), ("--samples", "16"), ("--split", "iid"), ("--in-process", null), ("--json", Path.Combine(_dir, "f.json"))],
             "federated-client" => [("--server", "http://127.0.0.1:9/"), ("--data", Path.Combine(_dir, "missing"))],
+            "llm-scan" => [("--target", "http://127.0.0.1:9/v1"), ("--model", "m"), ("--retries", "0"), ("--out", Path.Combine(_dir, "llm"))],
+            "llm-target" => [("--listen", "127.0.0.1:0"), ("--duration", "0.1")],
+            "guard" => [("--upstream", "http://127.0.0.1:9/v1"), ("--policy", Path.Combine(_dir, "missing.yaml")), ("--listen", "127.0.0.1:0"), ("--duration", "0.1")],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
         };
         var list = new List<string> { command };
