@@ -194,17 +194,13 @@ public sealed class GuardServer : IAsyncDisposable
         {
             try
             {
-                var isEventStream = upstream.Content.Headers.ContentType?.MediaType == "text/event-stream";
-                if (!upstream.IsSuccessStatusCode || (stream && !isEventStream) || (!stream && isEventStream))
+                // Error statuses pass through; any success body is checked — an SSE body as a stream
+                // (whatever the client asked for), anything else as a completion (or a 502).
+                if (!upstream.IsSuccessStatusCode)
                 {
-                    if (!upstream.IsSuccessStatusCode || !stream)
-                    {
-                        await Relay(context, upstream, id, stream, timeout.Token).ConfigureAwait(false);
-                        return;
-                    }
+                    await Relay(context, upstream, id, stream, timeout.Token).ConfigureAwait(false);
                 }
-
-                if (stream && isEventStream)
+                else if (upstream.Content.Headers.ContentType?.MediaType == "text/event-stream")
                 {
                     await StreamAsync(context, upstream, id, timeout.Token).ConfigureAwait(false);
                 }
@@ -226,20 +222,8 @@ public sealed class GuardServer : IAsyncDisposable
 
     private async Task Relay(HttpContext context, HttpResponseMessage upstream, string id, bool stream, CancellationToken cancellationToken)
     {
-        // Errors and replies the guard cannot parse are passed on unchanged, but never as a 2xx
-        // carrying unchecked text: a success body that is not a completion becomes a 502.
+        // An upstream error is passed on with its status and body (it carries no completion to check).
         var text = await upstream.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (upstream.IsSuccessStatusCode)
-        {
-            var (reply, error) = OpenAiChatTarget.ParseCompletion(text, upstream.Content.Headers.ContentType?.MediaType);
-            if (error is not null || reply is null)
-            {
-                Record(id, "output", "error", stream, null, ["upstream reply unreadable: " + error], (int)upstream.StatusCode);
-                await WriteError(context, 502, "upstream reply unreadable: " + error, "upstream_error").ConfigureAwait(false);
-                return;
-            }
-        }
-
         Record(id, "output", "error", stream, null, [$"upstream HTTP {(int)upstream.StatusCode}"], (int)upstream.StatusCode);
         context.Response.StatusCode = (int)upstream.StatusCode;
         context.Response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/json";
