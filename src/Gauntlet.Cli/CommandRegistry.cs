@@ -37,5 +37,8 @@ internal static class CommandRegistry
         yield return Commands.ExplainCommand.Create(console);
         yield return Commands.DemoCommand.Create(console);
         yield return Commands.ServeCommand.Create(console);
+        yield return Commands.LlmScanCommand.Create(console);
+        yield return Commands.LlmTargetCommand.Create(console);
+        yield return Commands.GuardCommand.Create(console);
     }
 }

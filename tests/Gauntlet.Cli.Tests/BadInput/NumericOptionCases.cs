@@ -242,6 +242,9 @@ public sealed class NumericOptionCases : IDisposable
             "federated-client" => [("--server", "http://127.0.0.1:9/"), ("--data", Path.Combine(_dir, "missing"))],
             "fairness" => [("--data", Path.Combine(_dir, "missing.csv")), ("--label-column", "y"), ("--protected", "g"), ("--prediction-column", "p"), ("--out", Path.Combine(_dir, "fair"))],
             "explain" => [("demo", null), ("--data", "demo"), ("--samples", "1"), ("--steps", "1"), ("--out", Path.Combine(_dir, "explain"))],
+            "llm-scan" => [("--target", "http://127.0.0.1:9/v1"), ("--model", "m"), ("--retries", "0"), ("--out", Path.Combine(_dir, "llm"))],
+            "llm-target" => [("--listen", "127.0.0.1:0"), ("--duration", "0.1")],
+            "guard" => [("--upstream", "http://127.0.0.1:9/v1"), ("--policy", Path.Combine(_dir, "missing.yaml")), ("--listen", "127.0.0.1:0"), ("--duration", "0.1")],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "a command without numeric options"),
         };
         var list = new List<string> { command };

@@ -82,6 +82,8 @@ public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
     {
         "train" or "eval" or "attack" or "audit" or "certify" or "federated" or "federated-client" => [.. args, "--data", missing],
         "bench" => [.. args, "--repeats", "0"],
+        "llm-scan" => [.. args, "--target", missing],
+        "llm-target" or "guard" => [.. args, "--listen", "not-an-address"],
         _ => args,
     };
 }

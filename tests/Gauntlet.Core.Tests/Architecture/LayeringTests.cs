@@ -24,7 +24,7 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness", "Gauntlet.Server"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness", "Gauntlet.Server", "Gauntlet.Llm", "Gauntlet.Llm.Guard"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Explanations and fairness sit beside the defenses: they read models (IClassifier, Sequential),
         // split attack results by group and render through Reporting; neither sees ONNX.
@@ -42,6 +42,13 @@ public sealed class LayeringTests
         // The hosts layer, between security and apps: the ASP.NET Core model server and its dashboard.
         // The CLI's `serve` command starts it; nothing below it sees ASP.NET.
         ["Gauntlet.Server"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Monitoring"],
+        // LLM security (issue 18): targets, probes, detectors, output validation and llm-scan reports. It
+        // talks to endpoints with the BCL's HttpClient and needs no tensor engine (heuristics only; the
+        // trained classifiers live in Gauntlet.Llm.Classifiers and plug in through its interfaces).
+        ["Gauntlet.Llm"] = ["Gauntlet.Core", "Gauntlet.Reporting"],
+        // Hosts layer (between security and apps): the ASP.NET Core guard proxy and the practice target.
+        // Only this layer takes the ASP.NET Core framework, so no library below pulls a web server in.
+        ["Gauntlet.Llm.Guard"] = ["Gauntlet.Core", "Gauntlet.Llm"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -65,6 +72,15 @@ public sealed class LayeringTests
         ["Gauntlet.Monitoring"] = ["MathNet.Numerics"],
         // Prometheus exposition for /metrics (maintained, MIT); ASP.NET Core itself is a FrameworkReference.
         ["Gauntlet.Server"] = ["prometheus-net.AspNetCore"],
+
+        // JsonSchema.Net (MIT; 8.x, not 9+, which charges companies): output validation against a JSON
+        // Schema, a maintained validator instead of a hand-written one.
+        ["Gauntlet.Llm"] = ["JsonSchema.Net"],
+
+        // YamlDotNet: the guard's policy file; prometheus-net.AspNetCore: its /metrics endpoint.
+        // (Yarp.ReverseProxy was not taken: the guard rewrites bodies and SSE events, which a plain
+        // HttpClient forwarder does in less code than YARP transforms.)
+        ["Gauntlet.Llm.Guard"] = ["YamlDotNet", "prometheus-net.AspNetCore"],
     };
 
     private static IEnumerable<string> Projects =>
