@@ -33,7 +33,7 @@ internal static class BackdoorCommand
         var train = new Option<string?>("--train") { Description = "The model's training set (its training split for fashion-mnist): runs activation clustering and spectral signatures on its penultimate-layer activations (a Gauntlet model's input to its last Linear layer, an ONNX graph's input to its last Gemm or MatMul) and lists suspect samples." };
         var trainLabels = new Option<string?>("--train-labels") { Description = "Labels for --train." };
         var samples = NumericOption.Int("--samples", "Clean images Neural Cleanse optimises on and measures attack success with (the first N of --data).", 1000, min: 2, limit: RunLimits.MaxSamples);
-        var steps = NumericOption.Int("--steps", "Neural Cleanse's most optimisation steps per class (a class stops early once its trigger stops shrinking).", 600, min: 1, limit: RunLimits.MaxSteps);
+        var steps = NumericOption.Int("--steps", "Neural Cleanse's most optimisation steps (mini-batches) per class; a class stops earlier once its cost has gone up and down and its trigger has not shrunk for 25 epochs.", new NeuralCleanseOptions().Steps, min: 1, limit: RunLimits.MaxSteps);
         var batch = NumericOption.Int("--batch", "Neural Cleanse's clean images per step.", 32, min: 1, limit: RunLimits.MaxBatch);
         var stripFrr = NumericOption.Float("--strip-frr", "The false-rejection rate on clean inputs STRIP's entropy boundary is chosen for.", 0.01f, new RealRange(0, 1, MaxExclusive: true));
         var stripOverlays = NumericOption.Int("--strip-overlays", "Clean images STRIP superimposes on each input.", 20, min: 1, limit: 1000);

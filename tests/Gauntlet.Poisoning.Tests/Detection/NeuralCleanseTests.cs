@@ -30,7 +30,8 @@ public sealed class NeuralCleanseTests
     {
         var (model, clean, trigger) = Backdoored.Value;
         Assert.True(NeuralCleanse.SuccessRate(model, clean, trigger, 0) > 0.9, "the planted trigger should work before the detector is asked to find it");
-        var options = new NeuralCleanseOptions { Steps = 150, BatchSize = 24, Seed = 1 };
+        // Epochs of one mini-batch, so the reference schedule (cost from 0, 5-epoch patience) fits 150 steps.
+        var options = new NeuralCleanseOptions { Steps = 150, BatchSize = 24, BatchesPerEpoch = 1, Seed = 1 };
 
         var triggers = NeuralCleanse.ReverseEngineer(model, clean, [0, 1, 2], options);
 
