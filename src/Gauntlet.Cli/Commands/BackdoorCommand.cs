@@ -155,7 +155,9 @@ internal static class BackdoorCommand
     // Gemm or MatMul. Either way with the classifier's --mean/--std normalisation first.
     private static PenultimateLayer? Penultimate(Gauntlet.Tensors.Nn.Module network, (float[]? Mean, float[]? Std) normalisation)
     {
-        if (network is Gauntlet.Onnx.OnnxClassifier onnx)
+        // ONNX models are loaded wrapped in a one-layer Sequential (ModelArguments.LoadOnnx).
+        var inner = network is Gauntlet.Tensors.Nn.Sequential { Layers.Count: 1 } wrapper ? wrapper.Layers[0] : network;
+        if (inner is Gauntlet.Onnx.OnnxClassifier onnx)
         {
             return onnx.Session.PenultimateValue is { } value
                 ? PenultimateLayer.Of(x => onnx.Session.ForwardTo(x, value), normalisation.Mean, normalisation.Std)

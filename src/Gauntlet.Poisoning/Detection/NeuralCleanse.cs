@@ -3,7 +3,6 @@ using Gauntlet.Data;
 using Gauntlet.Models;
 using Gauntlet.Poisoning.Triggers;
 using Gauntlet.Tensors;
-using Gauntlet.Tensors.Optim;
 
 namespace Gauntlet.Poisoning.Detection;
 
