@@ -158,6 +158,10 @@ internal sealed class ModelArguments
         return new LoadedModel("onnx", wrapper, new Gauntlet.Tensors.Shape(sample), classes, names, path);
     }
 
+    /// <summary>The parsed --mean and --std (both null when not given), for code that runs parts of the network itself.</summary>
+    public (float[]? Mean, float[]? Std) Normalisation(ParseResult parse) =>
+        (ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
+
     private static float[]? ParseList(string? text, string option)
     {
         if (text is null)

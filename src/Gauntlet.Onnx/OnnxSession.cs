@@ -66,7 +66,17 @@ public sealed class OnnxSession
         }
 
         _convReluPool = OnnxFusion.ConvReluPoolStarts(_order, _lastUse);
+        PenultimateValue = _order.LastOrDefault(n =>
+            n.OpType is "Gemm" or "MatMul" && (n.Domain.Length == 0 || n.Domain == "ai.onnx")
+            && n.Inputs.Count > 0 && n.Inputs[0].Length > 0 && !_constants.ContainsKey(n.Inputs[0]))?.Inputs[0];
     }
+
+    /// <summary>
+    /// The value the graph's last dense layer (its last <c>Gemm</c> or <c>MatMul</c> in evaluation
+    /// order whose first input is computed, not a weight) reads: a classifier's penultimate-layer
+    /// activations. Null when the graph has no such node.
+    /// </summary>
+    public string? PenultimateValue { get; }
 
     /// <summary>The default-domain opset the graph is evaluated under.</summary>
     public long Opset { get; }
@@ -95,7 +105,33 @@ public sealed class OnnxSession
     /// <returns>The graph outputs, by name.</returns>
     /// <exception cref="ArgumentException">An input is missing.</exception>
     /// <exception cref="NotSupportedException">A node uses an attribute value or type the executor lacks.</exception>
-    public Dictionary<string, OnnxValue> Run(IReadOnlyDictionary<string, OnnxValue> inputs)
+    public Dictionary<string, OnnxValue> Run(IReadOnlyDictionary<string, OnnxValue> inputs) => Run(inputs, null);
+
+    /// <summary>
+    /// Runs a single-input graph only as far as the node that produces <paramref name="value"/>
+    /// (for example <see cref="PenultimateValue"/>) and returns that float value, differentiably.
+    /// </summary>
+    /// <param name="input">The input tensor.</param>
+    /// <param name="value">The name of a value the graph computes.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="ArgumentException">No node produces <paramref name="value"/>, or it is not a float tensor.</exception>
+    public Tensor ForwardTo(Tensor input, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_order.Any(n => n.Outputs.Contains(value)))
+        {
+            throw new ArgumentException($"ONNX: no node of '{_model.Path ?? _model.Graph.Name}' produces '{value}'.", nameof(value));
+        }
+
+        var first = _model.Graph.RuntimeInputs.FirstOrDefault()
+            ?? throw new InvalidOperationException("ONNX: the graph has no runtime inputs.");
+        var result = Run(new Dictionary<string, OnnxValue> { [first.Name] = OnnxValue.FromTensor(input) }, value);
+        return result[value].Float ?? throw new ArgumentException($"ONNX: value '{value}' is not a float tensor.", nameof(value));
+    }
+
+    // Evaluates the graph; with stopAt, returns as soon as that value exists (fusion off, so it is
+    // never an intermediate that a fused Conv → Relu → MaxPool skips).
+    private Dictionary<string, OnnxValue> Run(IReadOnlyDictionary<string, OnnxValue> inputs, string? stopAt)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var env = new Dictionary<string, OnnxValue>(_constants, StringComparer.Ordinal);
@@ -139,7 +175,7 @@ public sealed class OnnxSession
             try
             {
                 // Conv → Relu → MaxPool 2×2 as one operation when OnnxFusion allows it (its outputs: the MaxPool's).
-                if (_convReluPool[i] && ConvPoolOps.ConvReluMaxPool(node, args) is { } pooled)
+                if (stopAt is null && _convReluPool[i] && ConvPoolOps.ConvReluMaxPool(node, args) is { } pooled)
                 {
                     outs = [OnnxValue.FromTensor(pooled)];
                     fused = true;
@@ -161,6 +197,11 @@ public sealed class OnnxSession
                 {
                     env[producer.Outputs[j]] = outs[j]!;
                 }
+            }
+
+            if (stopAt is not null && env.TryGetValue(stopAt, out var reached))
+            {
+                return new Dictionary<string, OnnxValue>(StringComparer.Ordinal) { [stopAt] = reached };
             }
 
             // Release values whose last reader was this node (the fused Relu and MaxPool read only

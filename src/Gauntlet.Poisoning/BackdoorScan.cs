@@ -51,7 +51,7 @@ public static class BackdoorScan
         }
         else if (penultimate is null)
         {
-            skipped = "the model's penultimate layer cannot be read (only Gauntlet models, a Sequential ending in a Linear layer, expose it; not ONNX graphs)";
+            skipped = "the model's penultimate layer cannot be read (a Gauntlet model must be a Sequential ending in a Linear layer; an ONNX graph must have a Gemm or MatMul layer)";
         }
         else
         {

@@ -58,10 +58,74 @@ public sealed class PoisonAndBackdoorCommandTests : IDisposable
         Assert.Equal(10, root.GetProperty("neural_cleanse").GetProperty("classes").GetArrayLength());
         Assert.Contains(root.GetProperty("verdict").GetString(), new[] { "backdoored", "suspicious", "no_backdoor_found" });
         Assert.Equal(0.01, root.GetProperty("strip").GetProperty("target_frr").GetDouble(), 9);
-        Assert.Contains("penultimate", root.GetProperty("training_detectors_skipped").GetString()!, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllText(json), File.ReadAllText(Path.Combine(_dir, "red_team_audit.json")));
         Assert.Contains("Neural Cleanse", File.ReadAllText(Path.Combine(_dir, "report.html")));
         Assert.Contains("# Gauntlet backdoor audit", File.ReadAllText(Path.Combine(_dir, "summary.md")));
+    }
+
+    [Fact]
+    public void Backdoor_OnAnOnnxModelWithTrain_RunsTheTrainingDataDetectorsOnItsLastGemmInput()
+    {
+        // The embedded demo model is an ONNX graph (cnn-small exported by gauntlet train): its
+        // penultimate activations are the input of its last Gemm, 128 values per image.
+        var json = Path.Combine(_dir, "rt.json");
+        var (code, _, _, error) = CliRunner.Run("backdoor", "demo", "--data", "demo", "--train", "demo", "--samples", "40", "--steps", "2", "--strip-overlays", "2", "--seed", "2", "--json", json);
+
+        Assert.True(code == CliApp.ExitOk, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("training_detectors_skipped").ValueKind);
+        var clusters = root.GetProperty("activation_clustering").EnumerateArray().ToList();
+        var spectral = root.GetProperty("spectral_signatures").EnumerateArray().ToList();
+        var demo = FashionMnist.LoadEmbeddedDemo();
+        Assert.Equal(10, clusters.Count);
+        Assert.Equal(Enumerable.Range(0, 10).Select(c => demo.Labels.Count(l => l == c)), clusters.Select(c => c.GetProperty("count").GetInt32()));
+        // Spectral signatures removes round(1.5 · 0.05 · n) of each class.
+        Assert.Equal(spectral.Sum(c => (int)Math.Round(1.5 * 0.05 * c.GetProperty("count").GetInt32())), spectral.Sum(c => c.GetProperty("removed").GetInt32()));
+        Assert.Equal(10, root.GetProperty("activation_clustering_rule").GetProperty("dimensions").GetInt32());
+        Assert.True(root.GetProperty("suspect_training_sample_count").GetInt32() >= spectral.Sum(c => c.GetProperty("removed").GetInt32()));
+    }
+
+    [Fact]
+    public void Backdoor_RedTeamAuditJson_ValidatesAgainstTheDocumentedSchema_AndTheSchemaRejectsBadDocuments()
+    {
+        // A Gauntlet model with a trigger Neural Cleanse can recover in a few steps is not needed
+        // for the shape: the schema covers recovered_trigger null and present (the latter is
+        // checked on a planted copy of a class's figures below).
+        var json = Path.Combine(_dir, "rt.json");
+        var (code, _, _, error) = CliRunner.Run("backdoor", "demo", "--data", "demo", "--train", "demo", "--samples", "40", "--steps", "2", "--strip-overlays", "2", "--seed", "4", "--json", json);
+        Assert.True(code == CliApp.ExitOk, error);
+        var validator = new JsonSchemaValidator(Path.Combine(RepoPaths.Root, "docs"));
+        List<string> Validate(string text)
+        {
+            using var d = JsonDocument.Parse(text);
+            return validator.Validate("red_team_audit.schema.json", d.RootElement);
+        }
+
+        var text = File.ReadAllText(json);
+        Assert.Empty(Validate(text));
+
+        // A recovered trigger as the scan writes it for a flagged class validates too.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        var first = node["neural_cleanse"]!["classes"]![0]!;
+        node["recovered_trigger"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["target"] = 0, ["l1_norm"] = first["l1_norm"]!.GetValue<double>(), ["bounding_box"] = first["bounding_box"]?.DeepClone(),
+            ["region"] = "bottom-right", ["attack_success_rate"] = 0.97, ["height"] = 28, ["width"] = 28,
+            ["mask"] = new System.Text.Json.Nodes.JsonArray(0.5, 1.0), ["pattern"] = new System.Text.Json.Nodes.JsonArray(0.25, 0.75),
+            ["mask_png"] = "trigger_mask.png", ["pattern_png"] = "trigger_pattern.png",
+        };
+        Assert.Empty(Validate(node.ToJsonString()));
+
+        node["verdict"] = "maybe";
+        node["neural_cleanse"]!["classes"]![1]!["surprise"] = 1;
+        node["strip"]!.AsObject().Remove("frr");
+        node["findings"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["id"] = "GA-X", ["severity"] = "severe" });
+        var errors = Validate(node.ToJsonString());
+        Assert.Contains(errors, e => e.StartsWith("$.verdict:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("$.neural_cleanse.classes[1].surprise:", StringComparison.Ordinal));
+        Assert.Contains("$.strip: missing required 'frr'", errors);
+        Assert.Contains(errors, e => e.StartsWith("$.findings[0].severity:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,10 +30,10 @@ internal static class BackdoorCommand
         var model = new ModelArguments();
         var data = new Option<string>("--data") { Description = "Clean images with labels (the test split for fashion-mnist): " + DataArguments.Description, Required = true };
         var labels = new Option<string?>("--labels") { Description = DataArguments.LabelsDescription };
-        var train = new Option<string?>("--train") { Description = "The model's training set (its training split for fashion-mnist): runs activation clustering and spectral signatures on it and lists suspect samples. Needs a Gauntlet model (NAME.gntp), whose penultimate layer can be read." };
+        var train = new Option<string?>("--train") { Description = "The model's training set (its training split for fashion-mnist): runs activation clustering and spectral signatures on its penultimate-layer activations (a Gauntlet model's input to its last Linear layer, an ONNX graph's input to its last Gemm or MatMul) and lists suspect samples." };
         var trainLabels = new Option<string?>("--train-labels") { Description = "Labels for --train." };
         var samples = NumericOption.Int("--samples", "Clean images Neural Cleanse optimises on and measures attack success with (the first N of --data).", 1000, min: 2, limit: RunLimits.MaxSamples);
-        var steps = NumericOption.Int("--steps", "Neural Cleanse's most optimisation steps per class (a class stops early once its trigger stops shrinking).", 600, min: 1, limit: RunLimits.MaxSteps);
+        var steps = NumericOption.Int("--steps", "Neural Cleanse's most optimisation steps (mini-batches) per class; a class stops earlier once its cost has gone up and down and its trigger has not shrunk for 25 epochs.", new NeuralCleanseOptions().Steps, min: 1, limit: RunLimits.MaxSteps);
         var batch = NumericOption.Int("--batch", "Neural Cleanse's clean images per step.", 32, min: 1, limit: RunLimits.MaxBatch);
         var stripFrr = NumericOption.Float("--strip-frr", "The false-rejection rate on clean inputs STRIP's entropy boundary is chosen for.", 0.01f, new RealRange(0, 1, MaxExclusive: true));
         var stripOverlays = NumericOption.Int("--strip-overlays", "Clean images STRIP superimposes on each input.", 20, min: 1, limit: 1000);
@@ -92,7 +92,7 @@ internal static class BackdoorCommand
                 KnownTarget = triggerTarget,
                 Seed = parse.GetValue(seed),
             };
-            var penultimate = PenultimateLayer.Of(loaded.Network);
+            var penultimate = Penultimate(loaded.Network, model.Normalisation(parse));
             BackdoorScanResult? scan = null;
             ui.Status().Start("neural cleanse", ctx =>
             {
@@ -149,6 +149,22 @@ internal static class BackdoorCommand
             $"neural cleanse: median {nc.Median:F2}, MAD {nc.Mad:F2}, anomaly index {nc.AnomalyIndex:F2} ({nc.Seconds:F1} s); STRIP at {s.TargetFrr:P1} target FRR: FRR {s.Frr:P1}, FAR {(s.Far is { } far ? far.ToString("P1", CultureInfo.InvariantCulture) : "not measured")} ({audit.StripTrigger} trigger)")));
         var colour = audit.Verdict == "backdoored" ? "red" : audit.Verdict == "suspicious" ? "yellow" : "green";
         ui.MarkupLine($"verdict: [{colour}]{Markup.Escape(audit.Verdict)}[/]{(audit.SuspectedTargets.Count > 0 ? $" · suspected target {string.Join(", ", audit.SuspectedTargets)}" : "")}{(audit.RecoveredTrigger is { } t ? $" · trigger in the {Markup.Escape(t.Region ?? "-")} region" : "")} · {audit.SuspectTrainingSampleCount} suspect training samples · {audit.Seconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+    }
+
+    // Gauntlet models: every layer but the last Linear. ONNX graphs: run up to the input of the last
+    // Gemm or MatMul. Either way with the classifier's --mean/--std normalisation first.
+    private static PenultimateLayer? Penultimate(Gauntlet.Tensors.Nn.Module network, (float[]? Mean, float[]? Std) normalisation)
+    {
+        // ONNX models are loaded wrapped in a one-layer Sequential (ModelArguments.LoadOnnx).
+        var inner = network is Gauntlet.Tensors.Nn.Sequential { Layers.Count: 1 } wrapper ? wrapper.Layers[0] : network;
+        if (inner is Gauntlet.Onnx.OnnxClassifier onnx)
+        {
+            return onnx.Session.PenultimateValue is { } value
+                ? PenultimateLayer.Of(x => onnx.Session.ForwardTo(x, value), normalisation.Mean, normalisation.Std)
+                : null;
+        }
+
+        return PenultimateLayer.Of(network, normalisation.Mean, normalisation.Std);
     }
 
     private static LabeledImages LoadTrain(string path, string? labels)

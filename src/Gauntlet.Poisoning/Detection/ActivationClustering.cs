@@ -9,62 +9,91 @@ namespace Gauntlet.Poisoning.Detection;
 /// <param name="SmallClusterSize">Samples in the smaller of the two clusters.</param>
 /// <param name="RelativeSize">The smaller cluster's share of the class.</param>
 /// <param name="Silhouette">The mean silhouette coefficient of the 2-means split (−1..1; higher is better separated).</param>
+/// <param name="SilhouetteAnomalyIndex">How far the silhouette lies above the median of all classes', in scaled MADs (0 when below the median or with fewer than 3 classes).</param>
 /// <param name="Flagged">Whether the smaller cluster is judged poisoned.</param>
-public sealed record ClusterClass(int Label, int Count, int SmallClusterSize, double RelativeSize, double Silhouette, bool Flagged);
+public sealed record ClusterClass(int Label, int Count, int SmallClusterSize, double RelativeSize, double Silhouette, double SilhouetteAnomalyIndex, bool Flagged);
 
 /// <summary>Activation clustering over a training set.</summary>
-/// <param name="Dimensions">Principal components kept before clustering.</param>
+/// <param name="Dimensions">Independent components kept before clustering.</param>
 /// <param name="SizeThreshold">A class is flagged when its smaller cluster's share is at most this…</param>
-/// <param name="SilhouetteThreshold">…and the split's silhouette is at least this.</param>
+/// <param name="SilhouetteThreshold">…its split's silhouette is at least this…</param>
+/// <param name="AnomalyThreshold">…and, with at least 3 classes, its silhouette's anomaly index among the classes exceeds this.</param>
 /// <param name="Classes">Per class figures.</param>
 /// <param name="Suspects">The smaller clusters of flagged classes, most clearly separated first.</param>
-public sealed record ClusteringResult(int Dimensions, double SizeThreshold, double SilhouetteThreshold, IReadOnlyList<ClusterClass> Classes, IReadOnlyList<SuspectSample> Suspects);
+public sealed record ClusteringResult(int Dimensions, double SizeThreshold, double SilhouetteThreshold, double AnomalyThreshold, IReadOnlyList<ClusterClass> Classes, IReadOnlyList<SuspectSample> Suspects);
 
 /// <summary>
 /// Activation clustering (Chen et al. 2018, "Detecting Backdoor Attacks on Deep Neural Networks by
-/// Activation Clustering"): within each class, the penultimate activations are reduced to a few
-/// dimensions (here PCA to 10, which the paper allows beside ICA) and split by 2-means. Poisoned
-/// samples of a target class form their own small, well-separated cluster, so a class is flagged
-/// when its smaller cluster is at most <c>SizeThreshold</c> of it (the paper's relative size, 0.35)
-/// and the split's silhouette score reaches <c>SilhouetteThreshold</c>.
+/// Activation Clustering"): within each class, the penultimate activations are reduced to 10
+/// independent components and split by 2-means. Poisoned samples of a target class form their own
+/// small, well-separated cluster.
 /// </summary>
+/// <remarks>
+/// <para>
+/// ICA's components are the whitened principal components turned by an orthogonal matrix (FastICA
+/// whitens, then rotates). Euclidean distances, and so 2-means and the silhouette, do not change
+/// under a rotation, so the whitened top-10 principal components are used directly: each PCA
+/// coordinate divided by its standard deviation. (Unwhitened PCA, used before, lets the one or two
+/// largest-variance directions of a naturally bimodal class decide the split.)
+/// </para>
+/// <para>
+/// The rule: a class is flagged when (1) its smaller cluster holds at most <c>sizeThreshold</c>
+/// (0.35) of it, the paper's relative-size criterion; (2) the split's silhouette reaches
+/// <c>silhouetteThreshold</c> (0.15), so there are two clusters at all; and (3) with 3 or more
+/// classes, the split is unusually clean for this model: its silhouette's anomaly index among all
+/// classes, <c>(s − median) / (1.4826 · MAD)</c> on the high side, exceeds <c>anomalyThreshold</c>
+/// (2), the test Neural Cleanse applies to trigger norms. Fashion-MNIST's shirts, bags or sandals
+/// split in two on their own; a fixed silhouette threshold flags them on clean models, a relative
+/// one does not.
+/// </para>
+/// </remarks>
 public static class ActivationClustering
 {
     /// <summary>Clusters every class.</summary>
     /// <param name="activations">Penultimate activations, one row per training sample.</param>
     /// <param name="labels">Training labels.</param>
     /// <param name="seed">Seed of k-means++ initialisation and of the silhouette's subsample.</param>
-    /// <param name="dimensions">Principal components kept.</param>
+    /// <param name="dimensions">Independent components kept.</param>
     /// <param name="sizeThreshold">Largest relative size of a poisoned cluster.</param>
     /// <param name="silhouetteThreshold">Smallest silhouette of a poisoned split.</param>
     /// <param name="silhouetteSample">At most this many samples per class enter the silhouette (it is quadratic).</param>
+    /// <param name="anomalyThreshold">Smallest anomaly index of a poisoned split's silhouette among the classes (with 3 or more).</param>
     /// <exception cref="ArgumentException">Counts differ or rows differ in length.</exception>
-    public static ClusteringResult Run(IReadOnlyList<float[]> activations, IReadOnlyList<int> labels, int seed, int dimensions = 10, double sizeThreshold = 0.35, double silhouetteThreshold = 0.15, int silhouetteSample = 2000)
+    public static ClusteringResult Run(IReadOnlyList<float[]> activations, IReadOnlyList<int> labels, int seed, int dimensions = 10, double sizeThreshold = 0.35, double silhouetteThreshold = 0.15, int silhouetteSample = 2000, double anomalyThreshold = MadOutlier.Threshold)
     {
         ArgumentNullException.ThrowIfNull(activations);
         ArgumentNullException.ThrowIfNull(labels);
         SpectralSignatures.Check(activations, labels);
+        var splits = new List<(int Label, int[] Members, int[] Assignment, int Small, Matrix<double> Reduced, Vector<double>[] Centroids, double Silhouette)>();
         var classes = new List<ClusterClass>();
-        var suspects = new List<SuspectSample>();
         foreach (var label in labels.Distinct().Order())
         {
             var members = Enumerable.Range(0, labels.Count).Where(i => labels[i] == label).ToArray();
             if (members.Length < 4)
             {
-                classes.Add(new ClusterClass(label, members.Length, 0, 0, 0, false));
+                classes.Add(new ClusterClass(label, members.Length, 0, 0, 0, 0, false));
                 continue;
             }
 
             var centred = ActivationStatistics.Centred([.. members.Select(i => activations[i])]);
-            var reduced = centred * ActivationStatistics.PrincipalAxes(centred, dimensions);
+            var reduced = Whiten(centred * ActivationStatistics.PrincipalAxes(centred, dimensions));
             var rng = new Rng(seed + label);
             var (assignment, centroids) = TwoMeans(reduced, rng);
-            var sizes = new[] { assignment.Count(a => a == 0), assignment.Count(a => a == 1) };
-            var small = sizes[0] <= sizes[1] ? 0 : 1;
-            var relative = sizes[small] / (double)members.Length;
-            var silhouette = Silhouette(reduced, assignment, rng, silhouetteSample);
-            var flagged = sizes[small] > 0 && relative <= sizeThreshold && silhouette >= silhouetteThreshold;
-            classes.Add(new ClusterClass(label, members.Length, sizes[small], relative, silhouette, flagged));
+            var small = assignment.Count(a => a == 0) <= assignment.Count(a => a == 1) ? 0 : 1;
+            splits.Add((label, members, assignment, small, reduced, centroids, Silhouette(reduced, assignment, rng, silhouetteSample)));
+        }
+
+        var silhouettes = splits.Select(x => x.Silhouette).ToArray();
+        var outliers = silhouettes.Length >= 3 ? MadOutlier.Analyse(silhouettes) : null;
+        var suspects = new List<SuspectSample>();
+        for (var k = 0; k < splits.Count; k++)
+        {
+            var (label, members, assignment, small, reduced, centroids, silhouette) = splits[k];
+            var size = assignment.Count(a => a == small);
+            var relative = size / (double)members.Length;
+            var anomaly = outliers is null || silhouette <= outliers.Median ? 0 : outliers.Indices[k];
+            var flagged = size > 0 && relative <= sizeThreshold && silhouette >= silhouetteThreshold && (outliers is null || anomaly > anomalyThreshold);
+            classes.Add(new ClusterClass(label, members.Length, size, relative, silhouette, anomaly, flagged));
             if (flagged)
             {
                 for (var j = 0; j < members.Length; j++)
@@ -80,7 +109,24 @@ public static class ActivationClustering
             }
         }
 
-        return new ClusteringResult(dimensions, sizeThreshold, silhouetteThreshold, classes, [.. suspects.OrderByDescending(s => s.Score)]);
+        return new ClusteringResult(dimensions, sizeThreshold, silhouetteThreshold, anomalyThreshold, [.. classes.OrderBy(c => c.Label)], [.. suspects.OrderByDescending(s => s.Score)]);
+    }
+
+    // Each column divided by its standard deviation (constant columns left at 0).
+    private static Matrix<double> Whiten(Matrix<double> reduced)
+    {
+        var n = Math.Max(1, reduced.RowCount - 1);
+        for (var j = 0; j < reduced.ColumnCount; j++)
+        {
+            var column = reduced.Column(j);
+            var sd = Math.Sqrt(column.DotProduct(column) / n);
+            if (sd > 0)
+            {
+                reduced.SetColumn(j, column / sd);
+            }
+        }
+
+        return reduced;
     }
 
     /// <summary>

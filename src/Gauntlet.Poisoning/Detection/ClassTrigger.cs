@@ -7,8 +7,9 @@ namespace Gauntlet.Poisoning.Detection;
 /// <param name="L1">The mask's L1 norm, <c>Σ m</c> (the figure the outlier test compares).</param>
 /// <param name="AttackSuccessRate">Share of clean images not of the class that the trigger sends to it.</param>
 /// <param name="Box">The box around the mask's heaviest pixels, or null for an empty mask.</param>
-/// <param name="ReachedThreshold">Whether any step reached the success threshold (otherwise the last mask is kept).</param>
-public sealed record ClassTrigger(int Target, float[] Mask, float[] Pattern, double L1, double AttackSuccessRate, BoundingBox? Box, bool ReachedThreshold);
+/// <param name="ReachedThreshold">Whether any epoch reached the success threshold (otherwise the last mask is kept).</param>
+/// <param name="Steps">Optimisation steps (mini-batches) the class ran before it stopped.</param>
+public sealed record ClassTrigger(int Target, float[] Mask, float[] Pattern, double L1, double AttackSuccessRate, BoundingBox? Box, bool ReachedThreshold, int Steps = 0);
 
 /// <summary>Neural Cleanse's outcome over every class.</summary>
 /// <param name="Triggers">One recovered trigger per class, in class order.</param>

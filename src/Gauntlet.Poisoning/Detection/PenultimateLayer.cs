@@ -8,15 +8,17 @@ namespace Gauntlet.Poisoning.Detection;
 /// <summary>
 /// The activations a network's last layer reads (the penultimate layer), which activation
 /// clustering and spectral signatures work on. A <see cref="Sequential"/> network ending in a
-/// <see cref="Linear"/> layer (every built-in architecture) runs all its layers but that one.
+/// <see cref="Linear"/> layer (every built-in architecture) runs all its layers but that one; any
+/// other network (an ONNX graph, whose last Gemm or MatMul input the caller finds) is given as a
+/// function from the normalised input to those activations.
 /// </summary>
 public sealed class PenultimateLayer
 {
-    private readonly IReadOnlyList<Module> _body;
+    private readonly Func<Tensor, Tensor> _body;
     private readonly Tensor? _mean;
     private readonly Tensor? _std;
 
-    private PenultimateLayer(IReadOnlyList<Module> body, Tensor? mean, Tensor? std) => (_body, _mean, _std) = (body, mean, std);
+    private PenultimateLayer(Func<Tensor, Tensor> body, Tensor? mean, Tensor? std) => (_body, _mean, _std) = (body, mean, std);
 
     /// <summary>
     /// The penultimate layer of <paramref name="network"/>, with the same per-channel normalisation
@@ -32,9 +34,35 @@ public sealed class PenultimateLayer
             return null;
         }
 
-        Tensor? Broadcast(float[]? values) => values is null ? null : Tensor.FromArray((float[])values.Clone(), values.Length, 1, 1);
-        return new PenultimateLayer(layers[..^1], Broadcast(mean), Broadcast(std));
+        var body = layers[..^1];
+        return new PenultimateLayer(
+            x =>
+            {
+                foreach (var layer in body)
+                {
+                    x = layer.Forward(x);
+                }
+
+                return x;
+            },
+            Broadcast(mean),
+            Broadcast(std));
     }
+
+    /// <summary>
+    /// A penultimate layer given as a function of the normalised input (for example an ONNX
+    /// graph run up to its last dense layer's input), with the classifier's per-channel normalisation.
+    /// </summary>
+    /// <param name="body">Maps a normalised batch <c>[N, ...]</c> to activations <c>[N, ...]</c> (flattened to <c>[N, D]</c>).</param>
+    /// <param name="mean">Per-channel means, or null.</param>
+    /// <param name="std">Per-channel standard deviations, or null.</param>
+    public static PenultimateLayer Of(Func<Tensor, Tensor> body, float[]? mean = null, float[]? std = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return new PenultimateLayer(body, Broadcast(mean), Broadcast(std));
+    }
+
+    private static Tensor? Broadcast(float[]? values) => values is null ? null : Tensor.FromArray((float[])values.Clone(), values.Length, 1, 1);
 
     /// <summary>Activations <c>[N, D]</c> of a batch, without recording autodiff.</summary>
     public Tensor Forward(Tensor batch)
@@ -43,12 +71,7 @@ public sealed class PenultimateLayer
         using (TensorScope.Begin())
         using (GradMode.NoGrad())
         {
-            var x = _mean is null ? batch : Ops.Divide(Ops.Subtract(batch, _mean), _std!);
-            foreach (var layer in _body)
-            {
-                x = layer.Forward(x);
-            }
-
+            var x = _body(_mean is null ? batch : Ops.Divide(Ops.Subtract(batch, _mean), _std!));
             return Ops.Reshape(x, x.Dim(0), x.Size / x.Dim(0)).Clone();
         }
     }

@@ -65,6 +65,9 @@ public sealed record RedTeamAudit
     /// <summary>Activation clustering per class, or null.</summary>
     public IReadOnlyList<ClusterClass>? ActivationClustering { get; init; }
 
+    /// <summary>Activation clustering's rule (components kept and thresholds), or null when it did not run.</summary>
+    public ClusteringRule? ActivationClusteringRule { get; init; }
+
     /// <summary>Spectral signatures per class, or null.</summary>
     public IReadOnlyList<SpectralClass>? SpectralSignatures { get; init; }
 
@@ -133,6 +136,7 @@ public sealed record RedTeamAudit
                     AttackSuccessRate = t.AttackSuccessRate,
                     BoundingBox = t.Box,
                     ReachedThreshold = t.ReachedThreshold,
+                    Steps = t.Steps,
                 })],
             },
             RecoveredTrigger = scan.RecoveredTrigger is { } r ? new TriggerSection
@@ -153,6 +157,7 @@ public sealed record RedTeamAudit
             StripTrigger = scan.StripTrigger,
             KnownTriggerSuccessRate = scan.KnownTriggerSuccessRate,
             ActivationClustering = scan.ActivationClustering?.Classes,
+            ActivationClusteringRule = scan.ActivationClustering is { } ac ? new ClusteringRule(ac.Dimensions, ac.SizeThreshold, ac.SilhouetteThreshold, ac.AnomalyThreshold) : null,
             SpectralSignatures = scan.SpectralSignatures?.Classes,
             SpectralEpsilon = scan.SpectralSignatures?.Epsilon,
             TrainingDetectorsSkipped = scan.TrainingDetectorsSkipped,
@@ -252,7 +257,17 @@ public sealed record ClassEntry
 
     /// <summary>Whether the optimisation reached the success threshold.</summary>
     public required bool ReachedThreshold { get; init; }
+
+    /// <summary>Optimisation steps (mini-batches) the class ran.</summary>
+    public int Steps { get; init; }
 }
+
+/// <summary>Activation clustering's rule as written in the JSON (see <see cref="ActivationClustering"/>).</summary>
+/// <param name="Dimensions">Independent components kept.</param>
+/// <param name="SizeThreshold">Largest relative size of a flagged class's smaller cluster.</param>
+/// <param name="SilhouetteThreshold">Smallest silhouette of a flagged split.</param>
+/// <param name="AnomalyThreshold">Smallest silhouette anomaly index among the classes of a flagged split (with 3 or more classes).</param>
+public sealed record ClusteringRule(int Dimensions, double SizeThreshold, double SilhouetteThreshold, double AnomalyThreshold);
 
 /// <summary>The recovered trigger.</summary>
 public sealed record TriggerSection

@@ -30,11 +30,13 @@ public sealed class NeuralCleanseTests
     {
         var (model, clean, trigger) = Backdoored.Value;
         Assert.True(NeuralCleanse.SuccessRate(model, clean, trigger, 0) > 0.9, "the planted trigger should work before the detector is asked to find it");
-        var options = new NeuralCleanseOptions { Steps = 150, BatchSize = 24, Seed = 1 };
+        // Epochs of one mini-batch, so the reference schedule (cost from 0, 5-epoch patience) fits 150 steps.
+        var options = new NeuralCleanseOptions { Steps = 150, BatchSize = 24, BatchesPerEpoch = 1, Seed = 1 };
 
-        var triggers = new[] { 0, 1, 2 }.Select(t => NeuralCleanse.ReverseEngineer(model, clean, t, options)).ToArray();
+        var triggers = NeuralCleanse.ReverseEngineer(model, clean, [0, 1, 2], options);
 
         var norms = string.Join(", ", triggers.Select(t => t.L1.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([0, 1, 2], triggers.Select(t => t.Target));
         Assert.True(triggers[0].L1 < 0.5 * Math.Min(triggers[1].L1, triggers[2].L1), $"L1 norms of classes 0, 1, 2: {norms}");
         Assert.True(triggers[0].ReachedThreshold);
         Assert.True(triggers[0].AttackSuccessRate > 0.9, $"recovered trigger success {triggers[0].AttackSuccessRate}");
@@ -42,6 +44,26 @@ public sealed class NeuralCleanseTests
         Assert.All(triggers[0].Mask, m => Assert.InRange(m, 0f, 1f));
         Assert.All(triggers[0].Pattern, p => Assert.InRange(p, 0f, 1f));
         Assert.Equal(triggers[0].Mask.Sum(v => (double)v), triggers[0].L1, 6);
+        Assert.All(triggers, t => Assert.InRange(t.Steps, 1, 150));
+    }
+
+    [Fact]
+    public void ReverseEngineer_AClassOptimisedBesideOthers_GetsTheSameTriggerAsAlone()
+    {
+        // Classes share each step's forward and backward pass but not their state: class 1's
+        // trigger after 14 steps (two epochs) is the same with and without classes 0 and 2 beside it.
+        var (model, clean, _) = Backdoored.Value;
+        var options = new NeuralCleanseOptions { Steps = 14, BatchSize = 24, Seed = 3 };
+
+        var together = NeuralCleanse.ReverseEngineer(model, clean, [0, 1, 2], options)[1];
+        var alone = NeuralCleanse.ReverseEngineer(model, clean, 1, options);
+
+        Assert.Equal(14, alone.Steps);
+        Assert.Equal(alone.Mask.Length, together.Mask.Length);
+        for (var i = 0; i < alone.Mask.Length; i++)
+        {
+            Assert.Equal(alone.Mask[i], together.Mask[i], 4);
+        }
     }
 
     [Fact]

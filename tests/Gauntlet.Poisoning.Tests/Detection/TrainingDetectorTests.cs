@@ -91,4 +91,50 @@ public sealed class TrainingDetectorTests
         Assert.Equal(0.5, score.Recall);
         Assert.Equal(2.0 / 3, score.Precision, 12);
     }
+
+    // Classes of 300 Gaussian points in 3 dimensions; a class given in shifted gets 60 more
+    // points shifted by that much along dimension 1 (its first 60 rows: a second cluster). Few
+    // dimensions, because whitening bounds a 1-in-6 cluster's separation at 1/√(p(1 − p)) ≈ 2.7
+    // standard deviations along its axis, which noise dimensions would drown.
+    private static (float[][] Rows, int[] Labels) Classes(params double[] shifted)
+    {
+        var rng = new Rng(11);
+        var rows = new List<float[]>();
+        var labels = new List<int>();
+        for (var c = 0; c < shifted.Length; c++)
+        {
+            for (var i = 0; i < 360; i++)
+            {
+                var shift = i < 60 ? shifted[c] : 0;
+                if (i < 60 && shifted[c] == 0)
+                {
+                    continue;
+                }
+
+                rows.Add([.. Enumerable.Range(0, 3).Select(d => (float)(rng.NextGaussian() + (d == 1 ? shift : 0)))]);
+                labels.Add(c);
+            }
+        }
+
+        return ([.. rows], [.. labels]);
+    }
+
+    [Fact]
+    public void ActivationClustering_WithSeveralClasses_FlagsOnlyASplitThatIsAnOutlierAmongThem()
+    {
+        // Five classes: class 2 carries a well-separated small cluster, the others are one blob
+        // each. Its silhouette is far above theirs, so it is flagged and they are not.
+        var (rows, labels) = Classes(0, 0, 12, 0, 0);
+
+        var result = ActivationClustering.Run(rows, labels, seed: 2);
+
+        var flagged = result.Classes.Where(c => c.Flagged).Select(c => c.Label).ToArray();
+        Assert.True(flagged.SequenceEqual([2]), string.Join("; ", result.Classes));
+        var class2 = result.Classes.Single(c => c.Label == 2);
+        Assert.Equal(60, class2.SmallClusterSize);
+        Assert.True(class2.SilhouetteAnomalyIndex > 2, class2.ToString());
+        Assert.Equal(2.0, result.AnomalyThreshold);
+        Assert.Equal(60, result.Suspects.Count);
+        Assert.All(result.Suspects, s => Assert.Equal(2, s.Label));
+    }
 }
