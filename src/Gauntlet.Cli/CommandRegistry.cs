@@ -33,5 +33,6 @@ internal static class CommandRegistry
         yield return Commands.ComplyCommand.Create(console);
         yield return Commands.FederatedCommand.Create(console);
         yield return Commands.FederatedClientCommand.Create(console);
+        yield return Commands.PromptCheckCommand.Create(console);
     }
 }

