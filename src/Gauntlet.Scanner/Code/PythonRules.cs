@@ -337,7 +337,7 @@ internal static partial class PythonRules
     private static void Credential(string key, PyValue value, int line, int column, List<CodeHit> hits)
     {
         if (value.Kind != PyValueKind.Literal || !value.IsString || !IsCredentialName(key) || SecretDetector.IsPlaceholder(value.Literal!) || value.Literal!.Length < 3
-            || SecretDetector.HasProviderSecret(value.Literal))
+            || SecretDetector.HasProviderSecret($"{key} = \"{value.Literal}\""))
         {
             return;
         }

@@ -78,11 +78,26 @@ internal static partial class SourceScanner
         }
     }
 
+    /// <summary>Longest line the code rules parse (1 MiB of characters): longer lines are generated or minified code.</summary>
+    public const int MaxCodeLineLength = 1 << 20;
+
     /// <summary>Scans Python source. <paramref name="map"/> maps a line to a (location, line) for notebooks.</summary>
     private static SourceResult Python(string source, string location, bool code, bool secrets, Func<int, (string Location, int Line)>? map)
     {
-        var module = PyParser.Parse(source);
         var lines = SplitLines(source);
+        var longest = lines.Count == 0 ? -1 : lines.FindIndex(l => l.Length > MaxCodeLineLength);
+        var problems = new List<Finding>();
+        if (code && longest >= 0)
+        {
+            // Bounded work per file: a hostile or generated multi-megabyte line is not tokenized, and the report says so.
+            var where = map is null ? (location, longest + 1) : map(longest + 1);
+            problems.Add(new Finding("scan.not-analysed", Severity.Low,
+                $"line {where.Item2} is {lines[longest].Length:N0} characters long, over the {MaxCodeLineLength:N0}-character line limit (generated or minified code); code rules not run{(secrets ? ", secrets scanned" : string.Empty)}",
+                where.Item1) { Line = where.Item2 });
+            code = false;
+        }
+
+        var module = code ? PyParser.Parse(source) : new PyModule { Tokens = [] };
         var hits = new List<CodeHit>();
         if (code)
         {
@@ -116,7 +131,7 @@ internal static partial class SourceScanner
                 continue;
             }
 
-            if (Suppressed(hit.RuleId, hit.Line, hit.EndLine, l => module.Comments.GetValueOrDefault(l)))
+            if (Suppressed(hit.RuleId, hit.Line, hit.EndLine, l => module.Comments.GetValueOrDefault(l) ?? CommentOf(lines, l)))
             {
                 suppressed++;
                 continue;
@@ -131,7 +146,21 @@ internal static partial class SourceScanner
             });
         }
 
+        findings.InsertRange(0, problems);
         return new SourceResult(findings, suppressed, null);
+    }
+
+    /// <summary>The text from a suppression marker to the end of the line, when the parser did not run.</summary>
+    private static string? CommentOf(List<string> lines, int line)
+    {
+        if (line < 1 || line > lines.Count)
+        {
+            return null;
+        }
+
+        var text = lines[line - 1];
+        var at = text.LastIndexOf("# gauntlet:", StringComparison.Ordinal);
+        return at < 0 ? null : text[at..];
     }
 
     /// <summary>Scans a notebook: the code cells as one module (cells share a namespace), outputs for secrets.</summary>

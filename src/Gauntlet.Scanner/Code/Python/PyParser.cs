@@ -85,6 +85,7 @@ internal sealed class PyParser
                     }
 
                     break;
+                case PyTokenKind.Op when token.Text == ";":
                 case PyTokenKind.Newline:
                 case PyTokenKind.End:
                     if (statement.Count > 0)

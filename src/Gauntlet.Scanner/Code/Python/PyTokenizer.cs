@@ -19,6 +19,9 @@ internal sealed class PyTokenizer
     private static readonly string[] Operators2 = ["**", "//", ">>", "<<", "<=", ">=", "==", "!=", "->", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", ":="];
     private const string Operators1 = "+-*/%@&|^~<>()[]{},:.;=!";
 
+    // One string per single-character operator, so the most common tokens allocate no text.
+    private static readonly string[] SingleOperators = [.. Enumerable.Range(0, 128).Select(c => ((char)c).ToString())];
+
     private readonly string source;
     private readonly List<PyToken> tokens = [];
     private readonly Stack<int> indents = new([0]);
@@ -231,10 +234,65 @@ internal sealed class PyTokenizer
         var text = source[start..pos];
         if (!ascii)
         {
-            text = text.Normalize(NormalizationForm.FormKC);
+            text = Nfkc(text);
         }
 
         Add(PyTokenKind.Name, start, pos - start, text);
+    }
+
+    /// <summary>
+    /// NFKC as PEP 3131 applies it to identifiers. With invariant globalization the runtime cannot
+    /// normalise, so the compatibility forms used to disguise names are folded here: fullwidth
+    /// ASCII (U+FF01-FF5E) and the mathematical alphanumeric letters and digits (U+1D400-1D7FF).
+    /// </summary>
+    internal static string Nfkc(string text)
+    {
+        try
+        {
+            text = text.Normalize(NormalizationForm.FormKC);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // Folded below.
+        }
+
+        var folded = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is >= '\uFF01' and <= '\uFF5E')
+            {
+                folded.Append((char)(c - 0xFEE0));
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.ConvertToUtf32(c, text[i + 1]) is var cp and >= 0x1D400 and <= 0x1D7FF)
+            {
+                folded.Append(MathematicalFold(cp));
+                i++;
+            }
+            else
+            {
+                folded.Append(c);
+            }
+        }
+
+        return folded.ToString();
+    }
+
+    private static char MathematicalFold(int codePoint)
+    {
+        if (codePoint >= 0x1D7CE)
+        {
+            return (char)('0' + ((codePoint - 0x1D7CE) % 10));
+        }
+
+        if (codePoint > 0x1D6A3)
+        {
+            return '?';
+        }
+
+        // 13 alphabets of 52 letters (A-Z, a-z) from U+1D400; the few reserved holes fold the same way.
+        var index = (codePoint - 0x1D400) % 52;
+        return index < 26 ? (char)('A' + index) : (char)('a' + index - 26);
     }
 
     private static PyStringFlags? PrefixFlags(string prefix) => prefix switch
@@ -349,7 +407,8 @@ internal sealed class PyTokenizer
                 }
 
                 var flags = PrefixFlags(source[prefixStart..p].ToLowerInvariant()) ?? PyStringFlags.None;
-                var (end, _) = SkipString(p, flags, ref fields, out _);
+                List<(int, int)>? nested = null;
+                var (end, _) = SkipString(p, flags, ref nested, out _);
                 p = end;
                 continue;
             }
@@ -508,7 +567,7 @@ internal sealed class PyTokenizer
                 depth = Math.Max(0, depth - 1);
             }
 
-            Add(PyTokenKind.Op, start, 1, c.ToString());
+            Add(PyTokenKind.Op, start, 1, SingleOperators[c]);
             return;
         }
 

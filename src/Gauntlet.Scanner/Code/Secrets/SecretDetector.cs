@@ -45,6 +45,8 @@ internal static partial class SecretDetector
         ("secret.database-url-password", Severity.High, "database URL with a password", "://", DatabaseUrl, m => !IsPlaceholder(m.Groups["secret"].Value)),
     ];
 
+    private static readonly string[] SecretKeywords = ["key", "secret", "token", "passw", "pwd", "credential"];
+
     /// <summary>The rule ids this detector reports.</summary>
     public static IReadOnlyList<string> RuleIds { get; } = [.. Patterns.Select(p => p.Rule).Append("secret.high-entropy")];
 
@@ -62,7 +64,7 @@ internal static partial class SecretDetector
         var taken = new List<(int Start, int End)>();
         foreach (var (rule, severity, what, hint, pattern, check) in Patterns)
         {
-            if (!line.Contains(hint, StringComparison.Ordinal))
+            if (!line.Contains(hint, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -80,7 +82,7 @@ internal static partial class SecretDetector
             }
         }
 
-        if (highEntropy && line.Length >= 20)
+        if (highEntropy && line.Length >= 20 && SecretKeywords.Any(k => line.Contains(k, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (Match match in KeywordValue().Matches(line))
             {
@@ -225,6 +227,6 @@ internal static partial class SecretDetector
     [GeneratedRegex("""(?i)(?<![A-Za-z])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|clickhouse)(?:\+[a-z0-9]+)?://[^:/\s@'"]+:(?<secret>[^@\s/'"]+)@[^\s'"/]+""")]
     private static partial Regex DatabaseUrl();
 
-    [GeneratedRegex("""(?i)(?<key>[A-Za-z0-9_.\-]*(?:key|secret|token|passw(?:or)?d|pwd|auth|credential)[A-Za-z0-9_.\-]*)["']?\s*[:=]\s*["']?(?<value>[A-Za-z0-9+/=_\-.~]{20,})""")]
+    [GeneratedRegex("""(?i)(?<![A-Za-z0-9_.\-])(?<key>[A-Za-z0-9_.\-]{0,64}(?:key|secret|token|passw(?:or)?d|pwd|credentials?))["']?\s*[:=]\s*["']?(?<value>[A-Za-z0-9+/=_\-.~]{20,})""")]
     private static partial Regex KeywordValue();
 }
