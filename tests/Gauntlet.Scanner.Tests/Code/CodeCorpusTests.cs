@@ -1,9 +1,10 @@
 using Gauntlet.Scanner.Corpus;
+using Xunit.Abstractions;
 
 namespace Gauntlet.Scanner.Tests.Code;
 
 /// <summary>The labelled code-and-secrets corpus (tools/scanner-corpus/CodeCorpus.cs): per-rule recall and precision.</summary>
-public sealed class CodeCorpusTests
+public sealed class CodeCorpusTests(ITestOutputHelper output)
 {
     private static readonly HashSet<string> Meta = ["scan.not-analysed", "code.parse-problem"];
 
@@ -37,9 +38,11 @@ public sealed class CodeCorpusTests
                 Assert.True(tp + fn >= 2, $"{rule} has {tp + fn} positive samples; the corpus needs at least 2");
                 var recall = (double)tp / (tp + fn);
                 var precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
+                output.WriteLine($"{rule}: {tp + fn} positive files, tp {tp}, fn {fn}, fp {fp}, recall {recall:F2}, precision {precision:F2}");
                 Assert.True(recall >= 0.95 && precision >= 0.95, $"{rule}: recall {recall:F2}, precision {precision:F2}; {string.Join("; ", problems.Where(p => p.StartsWith(rule + ":", StringComparison.Ordinal)))}");
             }
 
+            output.WriteLine($"{entries.Count} files: {entries.Count(e => e.Vulnerable)} vulnerable, {entries.Count(e => !e.Vulnerable)} safe");
             Assert.Equal(entries.Count, report.Artifacts.Count);
             Assert.True(entries.Count(e => !e.Vulnerable) >= 60, "too few safe samples");
             Assert.True(report.SuppressedInline >= 2);
