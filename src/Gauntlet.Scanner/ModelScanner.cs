@@ -35,9 +35,21 @@ public static class ModelScanner
                 return new ScanReport(path, [NotRegular(path, Path.GetFileName(path))], started, clock.Elapsed);
             case FileKind.Directory:
                 var walk = FolderWalker.Walk(path, options);
-                var scanned = walk.Items.Select(item => item.Problem is null
-                    ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
-                    : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings)).ToList();
+                var results = new ArtifactReport?[walk.Items.Count];
+                ArtifactReport One(int i)
+                {
+                    var item = walk.Items[i];
+                    return item.Problem is null
+                        ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
+                        : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings);
+                }
+
+                // Source, notebook and text files are small and independent: scanned in parallel. Model
+                // files stay sequential so that at most one large archive is expanded in memory at a time.
+                var sources = Enumerable.Range(0, results.Length).Where(i => walk.Items[i].Problem is null && SourceRoutes.Of(walk.Items[i].RelativePath) != SourceRoute.None).ToList();
+                Parallel.ForEach(sources, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = One(i));
+                var scanned = results.Select((r, i) => r ?? One(i)).ToList();
+
                 var artifacts = scanned.Where(a => !a.NotSelected).ToList();
                 return new ScanReport(path, artifacts, started, clock.Elapsed)
                 {

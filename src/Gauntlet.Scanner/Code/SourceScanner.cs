@@ -110,11 +110,11 @@ internal static partial class SourceScanner
             }
         }
 
-        if (secrets)
+        if (secrets && SecretDetector.Candidates(source) is { } active)
         {
             for (var i = 0; i < lines.Count; i++)
             {
-                foreach (var match in SecretDetector.Scan(lines[i], highEntropy: false))
+                foreach (var match in SecretDetector.Scan(lines[i], highEntropy: false, active))
                 {
                     hits.Add(new CodeHit(match.RuleId, match.Severity, $"{match.What} '{match.Masked}'", i + 1, match.Column, i + 1));
                 }
@@ -316,10 +316,15 @@ internal static partial class SourceScanner
         var findings = new List<Finding>();
         var suppressed = 0;
         var number = 0;
+        if (SecretDetector.Candidates(text) is not { } active)
+        {
+            return new SourceResult(findings, suppressed, null);
+        }
+
         foreach (var line in LinesOf(text))
         {
             number++;
-            var matches = SecretDetector.Scan(line, highEntropy: true);
+            var matches = SecretDetector.Scan(line, highEntropy: true, active);
             if (matches.Count == 0)
             {
                 continue;

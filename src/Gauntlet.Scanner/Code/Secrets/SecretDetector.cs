@@ -28,21 +28,22 @@ internal static partial class SecretDetector
     /// <summary>detect-secrets' default limit for hex strings, bits per character.</summary>
     public const double HexEntropyLimit = 3.0;
 
-    private static readonly (string Rule, Severity Severity, string What, string Hint, Func<Regex> Pattern, Func<Match, bool>? Check)[] Patterns =
+    // Each pattern runs only on text holding one of its hints (ordinal, except where noted), so most lines cost a few IndexOf calls.
+    private static readonly (string Rule, Severity Severity, string What, string[] Hints, Func<Regex> Pattern, Func<Match, bool>? Check)[] Patterns =
     [
-        ("secret.gcp-service-account-key", Severity.Critical, "GCP service-account private key", "private_key", GcpKey, null),
-        ("secret.private-key", Severity.Critical, "private key block", "PRIVATE KEY", PemKey, null),
-        ("secret.azure-storage-key", Severity.Critical, "Azure storage account key", "AccountKey", AzureKey, null),
-        ("secret.aws-secret-access-key", Severity.Critical, "AWS secret access key", "ws", AwsSecret, null),
-        ("secret.aws-access-key-id", Severity.High, "AWS access key id", "A", AwsKeyId, null),
-        ("secret.github-token", Severity.High, "GitHub token", "_", GitHub, null),
-        ("secret.gitlab-token", Severity.High, "GitLab token", "gl", GitLab, null),
-        ("secret.slack-token", Severity.High, "Slack token or webhook", "x", Slack, null),
-        ("secret.stripe-key", Severity.High, "Stripe secret key", "k_", Stripe, null),
-        ("secret.openai-key", Severity.High, "OpenAI API key", "sk-", OpenAi, null),
-        ("secret.huggingface-token", Severity.High, "Hugging Face token", "hf_", HuggingFace, null),
-        ("secret.jwt", Severity.Medium, "JSON Web Token", "eyJ", Jwt, IsJwt),
-        ("secret.database-url-password", Severity.High, "database URL with a password", "://", DatabaseUrl, m => !IsPlaceholder(m.Groups["secret"].Value)),
+        ("secret.gcp-service-account-key", Severity.Critical, "GCP service-account private key", ["private_key"], GcpKey, null),
+        ("secret.private-key", Severity.Critical, "private key block", ["PRIVATE KEY"], PemKey, null),
+        ("secret.azure-storage-key", Severity.Critical, "Azure storage account key", ["AccountKey="], AzureKey, null),
+        ("secret.aws-secret-access-key", Severity.Critical, "AWS secret access key", ["secret", "SECRET", "Secret"], AwsSecret, null),
+        ("secret.aws-access-key-id", Severity.High, "AWS access key id", ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"], AwsKeyId, null),
+        ("secret.github-token", Severity.High, "GitHub token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], GitHub, null),
+        ("secret.gitlab-token", Severity.High, "GitLab token", ["glpat-"], GitLab, null),
+        ("secret.slack-token", Severity.High, "Slack token or webhook", ["xox", "hooks.slack.com"], Slack, null),
+        ("secret.stripe-key", Severity.High, "Stripe secret key", ["k_live_"], Stripe, null),
+        ("secret.openai-key", Severity.High, "OpenAI API key", ["T3BlbkFJ"], OpenAi, null),
+        ("secret.huggingface-token", Severity.High, "Hugging Face token", ["hf_"], HuggingFace, null),
+        ("secret.jwt", Severity.Medium, "JSON Web Token", ["eyJ"], Jwt, IsJwt),
+        ("secret.database-url-password", Severity.High, "database URL with a password", ["://"], DatabaseUrl, m => !IsPlaceholder(m.Groups["secret"].Value)),
     ];
 
     private static readonly string[] SecretKeywords = ["key", "secret", "token", "passw", "pwd", "credential"];
@@ -53,7 +54,34 @@ internal static partial class SecretDetector
     /// <summary>Finds the secrets on <paramref name="line"/>.</summary>
     /// <param name="line">One line of text.</param>
     /// <param name="highEntropy">Also report high-entropy values assigned to secret-like keys (configs and text).</param>
-    public static List<SecretMatch> Scan(string line, bool highEntropy)
+    public static List<SecretMatch> Scan(string line, bool highEntropy) => Scan(line, highEntropy, null);
+
+    /// <summary>
+    /// Which patterns can match anywhere in <paramref name="text"/> (a whole file), and whether a
+    /// secret keyword occurs for the entropy check: lines of a file are then scanned only for those.
+    /// Null when nothing can match.
+    /// </summary>
+    public static bool[]? Candidates(string text)
+    {
+        bool[]? active = null;
+        for (var i = 0; i < Patterns.Length; i++)
+        {
+            if (Patterns[i].Hints.Any(h => text.Contains(h, StringComparison.Ordinal)))
+            {
+                (active ??= new bool[Patterns.Length + 1])[i] = true;
+            }
+        }
+
+        if (SecretKeywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase)))
+        {
+            (active ??= new bool[Patterns.Length + 1])[Patterns.Length] = true;
+        }
+
+        return active;
+    }
+
+    /// <summary>Finds the secrets on <paramref name="line"/>, trying only the patterns <paramref name="active"/> allows (all when null).</summary>
+    public static List<SecretMatch> Scan(string line, bool highEntropy, bool[]? active)
     {
         var found = new List<SecretMatch>();
         if (line.Length < 8)
@@ -62,9 +90,10 @@ internal static partial class SecretDetector
         }
 
         var taken = new List<(int Start, int End)>();
-        foreach (var (rule, severity, what, hint, pattern, check) in Patterns)
+        for (var i = 0; i < Patterns.Length; i++)
         {
-            if (!line.Contains(hint, StringComparison.OrdinalIgnoreCase))
+            var (rule, severity, what, hints, pattern, check) = Patterns[i];
+            if ((active is not null && !active[i]) || !hints.Any(h => line.Contains(h, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -82,7 +111,7 @@ internal static partial class SecretDetector
             }
         }
 
-        if (highEntropy && line.Length >= 20 && SecretKeywords.Any(k => line.Contains(k, StringComparison.OrdinalIgnoreCase)))
+        if (highEntropy && line.Length >= 20 && (active is null || active[Patterns.Length]) && SecretKeywords.Any(k => line.Contains(k, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (Match match in KeywordValue().Matches(line))
             {
