@@ -349,8 +349,9 @@ internal sealed class PyParser
                 var close = Match(s, next);
                 Call(s, name, k, next, close);
             }
-            else if (!(next < to && T(s, next).IsOp("=") && k > 0 && (T(s, k - 1).IsOp("(") || T(s, k - 1).IsOp(","))))
+            else if (name.Contains('.', StringComparison.Ordinal) && !(next < to && T(s, next).IsOp("=") && k > 0 && (T(s, k - 1).IsOp("(") || T(s, k - 1).IsOp(","))))
             {
+                // Dotted names only (ssl.CERT_NONE): a plain name is a variable, which no rule needs as a reference.
                 module.References.Add(new PyReference(Resolve(name), t.Line, t.Column));
             }
 
@@ -545,6 +546,11 @@ internal sealed class PyParser
         if (k >= s.Count || T(s, k).Kind != PyTokenKind.Name)
         {
             return (null, k);
+        }
+
+        if (!(k + 2 < s.Count && T(s, k + 1).IsOp(".") && T(s, k + 2).Kind == PyTokenKind.Name))
+        {
+            return (T(s, k).Text, k + 1); // the common case, a plain name: no builder
         }
 
         var name = new StringBuilder(T(s, k).Text);

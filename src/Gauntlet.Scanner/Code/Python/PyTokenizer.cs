@@ -534,6 +534,15 @@ internal sealed class PyTokenizer
     private void ReadOperator()
     {
         var start = pos;
+        var next = pos + 1 < source.Length ? source[pos + 1] : '\0';
+
+        // Most operators are one character that no longer operator starts with: no string comparisons.
+        if (source[pos] is '(' or ')' or '[' or ']' or '{' or '}' or ',' or ';' or '~' || (source[pos] is ':' && next != '=') || (source[pos] is '.' && next != '.') || (source[pos] is '=' && next != '='))
+        {
+            ReadSingleOperator(start);
+            return;
+        }
+
         foreach (var op in Operators3)
         {
             if (op.Length == 3 && string.CompareOrdinal(source, pos, op, 0, 3) == 0)
@@ -554,6 +563,11 @@ internal sealed class PyTokenizer
             }
         }
 
+        ReadSingleOperator(start);
+    }
+
+    private void ReadSingleOperator(int start)
+    {
         var c = source[pos];
         pos++;
         if (Operators1.Contains(c, StringComparison.Ordinal))
