@@ -81,5 +81,6 @@ public sealed class SecretDetectorTests
         var region = json.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
         Assert.Equal(2, region.GetProperty("startLine").GetInt32());
         Assert.Equal(6, region.GetProperty("startColumn").GetInt32());
+        Assert.Empty(new JsonSchemaValidator(Fixtures.SchemaDirectory).Validate("sarif-schema-2.1.0.json", json.RootElement));
     }
 }
