@@ -57,7 +57,7 @@ internal static class ScanCommand
             using var outputs = new CommandOutputs(parse, [target, parse.GetValue(baseline)]);
             var outputPath = parse.GetValue(output) is { } given && outputs.File("--output", given)!.Kind != OutputKind.StandardOutput ? given : null;
             var baselineOut = parse.GetValue(writeBaseline) is { } written ? outputs.File("--write-baseline", written, allowStandardOutput: false) : null;
-            if (categories.Contains(ScanCategory.Pii) || categories.Contains(ScanCategory.Leakage))
+            if (parse.GetValue(only) is { Length: > 0 } && (categories.Contains(ScanCategory.Pii) || categories.Contains(ScanCategory.Leakage)))
             {
                 parse.InvocationConfiguration.Error.WriteLine("warning: --only pii/leakage: the data-file analysers are not part of this build; those categories select no file");
             }
