@@ -56,4 +56,13 @@ public enum ArtifactFormat
 
     /// <summary>A 7z archive.</summary>
     SevenZip,
+
+    /// <summary>Python source (.py, .pyw, .pyi), scanned by the code and secret rules.</summary>
+    PythonSource,
+
+    /// <summary>A Jupyter notebook (.ipynb): code cells and outputs.</summary>
+    Notebook,
+
+    /// <summary>A config or text file (YAML, JSON, TOML, INI, .env, text, CSV, ...), scanned for secrets.</summary>
+    Text,
 }

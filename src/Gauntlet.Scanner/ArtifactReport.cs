@@ -37,6 +37,12 @@ public sealed class ArtifactReport
     /// <summary>Why the file could not be analysed, when it could not.</summary>
     public string? Error { get; }
 
+    /// <summary>Findings dropped by inline <c># gauntlet: ignore</c> comments (code, notebooks, text).</summary>
+    public int SuppressedInline { get; init; }
+
+    /// <summary>True when the file's analyser belongs to no selected <see cref="ScanCategory"/>; a folder scan leaves such files out.</summary>
+    public bool NotSelected { get; init; }
+
     /// <summary>Everything found, worst first.</summary>
     public IReadOnlyList<Finding> Findings { get; }
 

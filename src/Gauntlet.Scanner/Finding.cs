@@ -8,6 +8,19 @@ namespace Gauntlet.Scanner;
 /// <param name="Offset">Byte offset within the innermost stream, where one is meaningful.</param>
 public sealed record Finding(string RuleId, Severity Severity, string Message, string Location, long? Offset = null)
 {
+    /// <summary>1-based line in the file (for code, notebook cells and text files), or null.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>1-based column on <see cref="Line"/>, or null.</summary>
+    public int? Column { get; init; }
+
+    /// <summary>
+    /// Lower-case hex hash of the finding's normalised source snippet (whitespace collapsed), for
+    /// code and secret findings; a baseline (<see cref="ScanBaseline"/>) keys findings by rule, file and
+    /// this hash, so findings survive line shifts. Null for model findings.
+    /// </summary>
+    public string? Fingerprint { get; init; }
+
     /// <summary>
     /// This finding as a general <see cref="Core.Finding"/>: the rule's title, remediation and CWE
     /// ids from <see cref="ScanRules"/>, the message as description, category

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Gauntlet.Core.IO;
+using Gauntlet.Scanner.Code;
 
 namespace Gauntlet.Scanner;
 
@@ -34,10 +35,28 @@ public static class ModelScanner
                 return new ScanReport(path, [NotRegular(path, Path.GetFileName(path))], started, clock.Elapsed);
             case FileKind.Directory:
                 var walk = FolderWalker.Walk(path, options);
-                var artifacts = walk.Items.Select(item => item.Problem is null
-                    ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
-                    : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings)).ToList();
-                return new ScanReport(path, artifacts, started, clock.Elapsed) { FilesFilteredOut = walk.FilteredOut, UnmatchedIncludes = walk.UnmatchedIncludes };
+                var results = new ArtifactReport?[walk.Items.Count];
+                ArtifactReport One(int i)
+                {
+                    var item = walk.Items[i];
+                    return item.Problem is null
+                        ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
+                        : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings);
+                }
+
+                // Source, notebook and text files are small and independent: scanned in parallel. Model
+                // files stay sequential so that at most one large archive is expanded in memory at a time.
+                var sources = Enumerable.Range(0, results.Length).Where(i => walk.Items[i].Problem is null && SourceRoutes.Of(walk.Items[i].RelativePath) != SourceRoute.None).ToList();
+                Parallel.ForEach(sources, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = One(i));
+                var scanned = results.Select((r, i) => r ?? One(i)).ToList();
+
+                var artifacts = scanned.Where(a => !a.NotSelected).ToList();
+                return new ScanReport(path, artifacts, started, clock.Elapsed)
+                {
+                    FilesFilteredOut = walk.FilteredOut,
+                    UnmatchedIncludes = walk.UnmatchedIncludes,
+                    FilesNotSelected = scanned.Count - artifacts.Count,
+                };
             default:
                 var link = new FileInfo(path).LinkTarget;
                 throw new FileNotFoundException(
@@ -73,6 +92,17 @@ public static class ModelScanner
                     [new Finding("scan.not-analysed", Severity.Medium, message, relativePath)]);
             }
 
+            var route = SourceRoutes.Of(relativePath);
+            if (route != SourceRoute.None && IsSource(stream, relativePath))
+            {
+                return ScanSource(stream, path, relativePath, route, options);
+            }
+
+            if (!options.Categories.Contains(ScanCategory.Models))
+            {
+                return NotSelectedReport(path, relativePath, size);
+            }
+
             var context = new ScanContext(options, Path.GetDirectoryName(Path.GetFullPath(path)));
             var format = Run(stream, relativePath, context, out var error);
             if (options.ComputeHashes)
@@ -90,12 +120,18 @@ public static class ModelScanner
         }
     }
 
-    /// <summary>Scans an in-memory artifact (used by tests and by callers that already hold the bytes).</summary>
+    /// <summary>Scans an in-memory artifact (used by tests and by callers that already hold the bytes); Python, notebook and text names are routed as in a folder scan.</summary>
     public static ArtifactReport ScanBytes(byte[] content, string name, ScanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         options ??= new ScanOptions();
         using var stream = new MemoryStream(content, writable: false);
+        var route = SourceRoutes.Of(name);
+        if (route != SourceRoute.None && IsSource(stream, name))
+        {
+            return ScanSource(stream, name, name, route, options);
+        }
+
         var context = new ScanContext(options, folder: null);
         var format = Run(stream, name, context, out var error);
         var hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant() : null;
@@ -124,6 +160,49 @@ public static class ModelScanner
         }
     }
 
+    /// <summary>Whether a file with a source name holds source (no model format recognised in its bytes): a pickle named .py is still a pickle.</summary>
+    private static bool IsSource(Stream stream, string name)
+    {
+        if (stream.Length == 0)
+        {
+            return true;
+        }
+
+        var head = new byte[(int)Math.Min(FormatDetector.HeadLength, stream.Length)];
+        stream.Position = 0;
+        stream.ReadExactly(head);
+        stream.Position = 0;
+        return FormatDetector.Detect(head, name, stream.Length) == ArtifactFormat.Unknown;
+    }
+
+    /// <summary>Scans a Python source, notebook or config/text file with the code and secret rules.</summary>
+    private static ArtifactReport ScanSource(Stream stream, string path, string relativePath, SourceRoute route, ScanOptions options)
+    {
+        var size = stream.Length;
+        var format = route switch { SourceRoute.Python => ArtifactFormat.PythonSource, SourceRoute.Notebook => ArtifactFormat.Notebook, _ => ArtifactFormat.Text };
+        if (!SourceRoutes.Selected(route, options.Categories))
+        {
+            return NotSelectedReport(path, relativePath, size);
+        }
+
+        if (size > options.MaxSourceBytes)
+        {
+            var message = $"{size:N0} bytes, over the {options.MaxSourceBytes:N0}-byte limit for source and text files (ScanOptions.MaxSourceBytes); not read";
+            return new ArtifactReport(path, relativePath, format, size, null, analysed: false, message, [new Finding("scan.not-analysed", Severity.Low, message, relativePath)]);
+        }
+
+        var bytes = new byte[size];
+        stream.Position = 0;
+        stream.ReadExactly(bytes);
+        var result = SourceScanner.Scan(bytes, route, relativePath, options);
+        var hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() : null;
+        var findings = result.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ToList();
+        return new ArtifactReport(path, relativePath, format, size, hash, result.Skipped is null, result.Skipped, findings) { SuppressedInline = result.Suppressed };
+    }
+
+    private static ArtifactReport NotSelectedReport(string path, string relativePath, long size) =>
+        new(path, relativePath, ArtifactFormat.Unknown, size, null, analysed: false, "not selected by the scan categories (--only)", []) { NotSelected = true };
+
     private static ArtifactReport NotRegular(string path, string relativePath)
     {
         const string message = "not a regular file (a device, FIFO or socket); never opened, not analysed";
@@ -140,7 +219,7 @@ public static class ModelScanner
         }
 
         var findings = report.Findings.Concat(extra).OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ToList();
-        return new ArtifactReport(report.Path, report.RelativePath, report.Format, report.SizeBytes, report.Sha256, report.Analysed, report.Error, findings);
+        return new ArtifactReport(report.Path, report.RelativePath, report.Format, report.SizeBytes, report.Sha256, report.Analysed, report.Error, findings) { SuppressedInline = report.SuppressedInline, NotSelected = report.NotSelected };
     }
 
     private static ArtifactReport Build(string path, string relativePath, ArtifactFormat format, long size, string? hash, ScanContext context, string? error)

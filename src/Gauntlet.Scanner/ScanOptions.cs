@@ -56,4 +56,10 @@ public sealed record ScanOptions
 
     /// <summary>Whether to compute the SHA-256 of every top-level file (needed for the ML-BOM).</summary>
     public bool ComputeHashes { get; init; } = true;
+
+    /// <summary>What to scan (<c>--only</c>): every category by default. Files routed to an analyser of no selected category are left out of the report.</summary>
+    public IReadOnlySet<ScanCategory> Categories { get; init; } = new HashSet<ScanCategory>(Enum.GetValues<ScanCategory>());
+
+    /// <summary>Largest Python source, notebook or text file analysed, in bytes (default 64 MiB); bigger ones are listed as not analysed.</summary>
+    public long MaxSourceBytes { get; init; } = 64L << 20;
 }

@@ -24,6 +24,15 @@ public sealed class ScanReport
     /// <summary>The include globs that matched no entry of the scanned folder, as given.</summary>
     public IReadOnlyList<string> UnmatchedIncludes { get; init; } = [];
 
+    /// <summary>Files left out because their analyser belongs to no category chosen with <see cref="ScanOptions.Categories"/>.</summary>
+    public int FilesNotSelected { get; init; }
+
+    /// <summary>Findings dropped by a baseline file (<see cref="ScanBaseline.Apply"/>).</summary>
+    public int SuppressedByBaseline { get; init; }
+
+    /// <summary>Findings dropped by inline <c># gauntlet: ignore</c> comments.</summary>
+    public int SuppressedInline => Artifacts.Sum(a => a.SuppressedInline);
+
     /// <summary>When the scan started.</summary>
     public DateTimeOffset StartedAt { get; }
 

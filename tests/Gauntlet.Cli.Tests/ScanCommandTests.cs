@@ -93,7 +93,8 @@ public class ScanCommandTests
         var dir = Directory.CreateTempSubdirectory("gauntlet-unscanned-");
         try
         {
-            File.WriteAllText(Path.Combine(dir.FullName, "README.md"), "# a model\n");
+            // A README.md is now scanned for secrets (docs/code-scanning.md); a file of no known format stays unanalysed.
+            File.WriteAllText(Path.Combine(dir.FullName, "weights.xyz"), "# a model\n");
             var (unknown, text, _, _) = Run("scan", dir.FullName, "--fail-on-unscanned");
             Assert.Equal(CliApp.ExitFindings, unknown);
             Assert.Contains("format not recognised", text);

@@ -8,14 +8,22 @@ using Spectre.Console;
 
 namespace Gauntlet.Cli.Commands;
 
-/// <summary><c>gauntlet scan PATH</c>: static analysis of model artifacts for code that runs when they are loaded.</summary>
+/// <summary><c>gauntlet scan PATH</c>: static analysis of model artifacts for code that runs when they are loaded, of Python code and notebooks for unsafe ML patterns, and of code, configs and text for secrets.</summary>
 internal static class ScanCommand
 {
     private static readonly string[] Formats = ["table", "json", "sarif", "cyclonedx"];
 
+    private static readonly Dictionary<string, ScanCategory> Categories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["models"] = ScanCategory.Models, ["code"] = ScanCategory.Code, ["secrets"] = ScanCategory.Secrets, ["pii"] = ScanCategory.Pii, ["leakage"] = ScanCategory.Leakage,
+    };
+
     public static Command Create(IAnsiConsole console)
     {
-        var path = new Argument<string>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams)." };
+        var path = new Argument<string>("path") { Description = "A file or a project folder to walk. Each file goes to its analyser: model files (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams) to the model rules, .py and .ipynb to the code and secret rules, configs and text (.yaml, .json, .toml, .ini, .env, .txt, .csv, ...) to the secret rules." };
+        var only = new Option<string[]>("--only") { Description = "Scan only these categories (repeatable or comma-separated): models, code, secrets, pii, leakage. Default: all. pii and leakage: data files; their analysers are not part of this build, so they select nothing.", AllowMultipleArgumentsPerToken = true };
+        var baseline = new Option<string?>("--baseline") { Description = "Leave out the findings recorded in this baseline file (written by --write-baseline); they are keyed by rule, file and a hash of the normalised source line, so line shifts keep them matched." };
+        var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write every finding of this scan (before --baseline is applied) to this baseline file." };
         var format = new Option<string>("--format") { Description = "Report format: table (console), json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 ML-BOM).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output ('-': standard output); the table is still printed. It may not lie inside the scanned folder." };
@@ -31,9 +39,9 @@ internal static class ScanCommand
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the SHA-256 of each file (the ML-BOM then carries no hashes)." };
         var failOnUnscanned = new Option<bool>("--fail-on-unscanned") { Description = "Also exit with code 1 when any file or archive entry was not analysed (unknown format, encrypted, over a limit, unreadable), whatever --fail-on says." };
 
-        var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded (never loads or executes them).")
+        var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded, Python code and notebooks for unsafe ML patterns, and code, configs and text for secrets (never loads or executes anything).")
         {
-            path, format, output, failOn, failOnUnscanned, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
+            path, format, output, failOn, failOnUnscanned, only, include, exclude, baseline, writeBaseline, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
         };
         command.SetAction(parse =>
         {
@@ -42,10 +50,17 @@ internal static class ScanCommand
             CheckTarget(target);
             var includes = CheckGlobs("--include", parse.GetValue(include));
             var excludes = CheckGlobs("--exclude", parse.GetValue(exclude));
+            var categories = ParseCategories(parse.GetValue(only));
+            var accepted = parse.GetValue(baseline) is { } baselinePath ? ReadBaseline(baselinePath) : null;
 
             // Checked before the scan: never a report written into (or over) what is being scanned.
-            using var outputs = new CommandOutputs(parse, [target]);
+            using var outputs = new CommandOutputs(parse, [target, parse.GetValue(baseline)]);
             var outputPath = parse.GetValue(output) is { } given && outputs.File("--output", given)!.Kind != OutputKind.StandardOutput ? given : null;
+            var baselineOut = parse.GetValue(writeBaseline) is { } written ? outputs.File("--write-baseline", written, allowStandardOutput: false) : null;
+            if (parse.GetValue(only) is { Length: > 0 } && (categories.Contains(ScanCategory.Pii) || categories.Contains(ScanCategory.Leakage)))
+            {
+                parse.InvocationConfiguration.Error.WriteLine("warning: --only pii/leakage: the data-file analysers are not part of this build; those categories select no file");
+            }
 
             var options = new ScanOptions
             {
@@ -55,9 +70,19 @@ internal static class ScanCommand
                 Include = includes,
                 Exclude = excludes,
                 ComputeHashes = !parse.GetValue(noHash),
+                Categories = categories,
             };
             var report = ModelScanner.Scan(target, options);
             CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
+            if (baselineOut is not null)
+            {
+                outputs.WriteText("--write-baseline", ScanBaseline.FromReport(report).ToJson());
+            }
+
+            if (accepted is not null)
+            {
+                report = accepted.Apply(report);
+            }
 
             var gate = new Gate(threshold, parse.GetValue(failOnUnscanned));
             var chosen = parse.GetValue(format)!;
@@ -81,14 +106,63 @@ internal static class ScanCommand
                 else
                 {
                     outputs.WriteText("--output", text);
-                    outputs.Commit();
-                    console.MarkupLine($"wrote {chosen} report to [green]{Markup.Escape(outputPath)}[/]");
                 }
+            }
+
+            // One commit for every file written: the report and the baseline appear together or not at all.
+            if (outputPath is not null || baselineOut is not null)
+            {
+                outputs.Commit();
+            }
+
+            if (outputPath is not null && chosen != "table")
+            {
+                console.MarkupLine($"wrote {chosen} report to [green]{Markup.Escape(outputPath)}[/]");
+            }
+
+            if (baselineOut is not null)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"wrote a baseline of the findings to {Quote(baselineOut.Path)}");
             }
 
             return gate.Fails(report) ? CliApp.ExitFindings : CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>The categories named by --only (repeatable, comma-separated); all when none is given.</summary>
+    private static HashSet<ScanCategory> ParseCategories(string[]? values)
+    {
+        var names = (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (names.Count == 0)
+        {
+            return [.. Enum.GetValues<ScanCategory>()];
+        }
+
+        var chosen = new HashSet<ScanCategory>();
+        foreach (var name in names)
+        {
+            if (!Categories.TryGetValue(name, out var category))
+            {
+                throw new UserInputException($"--only: unknown category {Quote(name)}; expected models, code, secrets, pii or leakage.");
+            }
+
+            chosen.Add(category);
+        }
+
+        return chosen;
+    }
+
+    private static ScanBaseline ReadBaseline(string path)
+    {
+        try
+        {
+            return ScanBaseline.Parse(InputFile.ReadAllText(path, "--baseline", InputLimits.DocumentBytes));
+        }
+        catch (FormatException ex)
+        {
+            throw new UserInputException($"--baseline {Quote(path)}: {ex.Message}");
+        }
     }
 
     /// <summary>What was asked to be scanned must be a file or a folder: a device or FIFO would be an error to "scan" (exit 2), never opened.</summary>
@@ -175,7 +249,8 @@ internal static class ScanCommand
 
             foreach (var finding in shown)
             {
-                var where = finding.Location == artifact.RelativePath ? string.Empty : $" [grey]({Markup.Escape(finding.Location)})[/]";
+                var line = finding.Line is { } l ? $":{l.ToString(CultureInfo.InvariantCulture)}" : string.Empty;
+                var where = finding.Location == artifact.RelativePath ? (line.Length == 0 ? string.Empty : $" [grey](line {line[1..]})[/]") : $" [grey]({Markup.Escape(finding.Location)}{line})[/]";
                 table.AddRow(Markup.Escape(artifact.RelativePath), artifact.Format.ToString(), Colour(finding.Severity), Markup.Escape(finding.RuleId), Markup.Escape(finding.Message) + where);
             }
         }
@@ -183,7 +258,10 @@ internal static class ScanCommand
         console.Write(table);
         var counts = string.Join(", ", Enum.GetValues<Severity>().Reverse().Select(s => $"{report.Count(s).ToString(CultureInfo.InvariantCulture)} {s.ToName()}"));
         var rule = $"--fail-on {gate.Threshold.ToName()}" + (gate.FailOnUnscanned ? " --fail-on-unscanned" : string.Empty);
-        console.MarkupLine($"{report.Artifacts.Count} file(s) scanned in {report.Duration.TotalSeconds:F2}s: {counts}; {report.NotAnalysedCount} file(s) or entries not analysed. Gate: {rule} -> {(gate.Fails(report) ? "[red]FAIL[/]" : "[green]pass[/]")}");
+        var suppressed = report.SuppressedInline + report.SuppressedByBaseline == 0 ? string.Empty
+            : $" {report.SuppressedInline} finding(s) suppressed inline, {report.SuppressedByBaseline} by the baseline.";
+        var notSelected = report.FilesNotSelected == 0 ? string.Empty : $" {report.FilesNotSelected} file(s) not selected by --only.";
+        console.MarkupLine($"{report.Artifacts.Count} file(s) scanned in {report.Duration.TotalSeconds:F2}s: {counts}; {report.NotAnalysedCount} file(s) or entries not analysed.{suppressed}{notSelected} Gate: {rule} -> {(gate.Fails(report) ? "[red]FAIL[/]" : "[green]pass[/]")}");
     }
 
     /// <summary>What fails the scan: findings at or above the threshold and, when asked, anything not analysed.</summary>

@@ -124,6 +124,12 @@ public sealed record SarifLocation
 
     /// <summary>Fully qualified logical location (e.g. <c>model.zip!data.pkl</c>), or null.</summary>
     public string? LogicalName { get; init; }
+
+    /// <summary>1-based line of the region (source and text files), or null.</summary>
+    public int? StartLine { get; init; }
+
+    /// <summary>1-based column of the region on <see cref="StartLine"/>, or null.</summary>
+    public int? StartColumn { get; init; }
 }
 
 /// <summary>An analysed file.</summary>

@@ -31,6 +31,9 @@ public static class JsonReportWriter
 
             json.WriteEndObject();
             json.WriteNumber("not_analysed", report.NotAnalysedCount);
+            json.WriteNumber("suppressed_inline", report.SuppressedInline);
+            json.WriteNumber("suppressed_by_baseline", report.SuppressedByBaseline);
+            json.WriteNumber("files_not_selected", report.FilesNotSelected);
             json.WriteStartArray("artifacts");
             foreach (var artifact in report.Artifacts)
             {
@@ -65,6 +68,17 @@ public static class JsonReportWriter
                     if (finding.Offset is { } offset)
                     {
                         json.WriteNumber("offset", offset);
+                    }
+
+                    if (finding.Line is { } line)
+                    {
+                        json.WriteNumber("line", line);
+                        json.WriteNumber("column", finding.Column ?? 1);
+                    }
+
+                    if (finding.Fingerprint is { } fingerprint)
+                    {
+                        json.WriteString("fingerprint", fingerprint);
                     }
 
                     json.WriteEndObject();

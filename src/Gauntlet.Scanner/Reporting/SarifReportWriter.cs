@@ -41,10 +41,14 @@ public static class SarifReportWriter
                 RuleIndex = ruleIndex[finding.RuleId],
                 Level = SarifSeverity.Level(finding.Severity),
                 Message = finding.Message,
-                Locations = [new SarifLocation { Uri = uri, ArtifactIndex = a, ByteOffset = finding.Offset, LogicalName = finding.Location }],
-                Properties = ArtifactReport.NotAnalysedRules.Contains(finding.RuleId)
-                    ? new JsonObject { ["severity"] = finding.Severity.ToName(), ["notAnalysed"] = true }
-                    : new JsonObject { ["severity"] = finding.Severity.ToName() },
+                // A line is a region of the file itself; in a notebook cell it is not a line of the .ipynb, so only the logical location says where.
+                Locations = [new SarifLocation
+                {
+                    Uri = uri, ArtifactIndex = a, ByteOffset = finding.Offset, LogicalName = finding.Location,
+                    StartLine = finding.Location == artifact.RelativePath ? finding.Line : null,
+                    StartColumn = finding.Location == artifact.RelativePath ? finding.Column : null,
+                }],
+                Properties = Properties(finding),
             }));
         }
 
@@ -73,6 +77,30 @@ public static class SarifReportWriter
         };
     }
 
+    private static string Tag(string ruleId) =>
+        ruleId.StartsWith("code.", StringComparison.Ordinal) ? "code" : ruleId.StartsWith("secret.", StringComparison.Ordinal) ? "secrets" : "supply-chain";
+
+    private static JsonObject Properties(Finding finding)
+    {
+        var properties = new JsonObject { ["severity"] = finding.Severity.ToName() };
+        if (ArtifactReport.NotAnalysedRules.Contains(finding.RuleId))
+        {
+            properties["notAnalysed"] = true;
+        }
+
+        if (finding.Line is { } line)
+        {
+            properties["line"] = line;
+        }
+
+        if (finding.Fingerprint is { } fingerprint)
+        {
+            properties["fingerprint"] = fingerprint;
+        }
+
+        return properties;
+    }
+
     private static SarifRule Rule(ScanRule rule) => new()
     {
         Id = rule.Id,
@@ -80,6 +108,6 @@ public static class SarifReportWriter
         ShortDescription = rule.Title,
         FullDescription = rule.Description,
         Help = rule.Remediation,
-        Properties = new JsonObject { ["tags"] = SarifWriter.Strings(["security", "supply-chain", .. rule.Cwe]) },
+        Properties = new JsonObject { ["tags"] = SarifWriter.Strings(["security", Tag(rule.Id), .. rule.Cwe]) },
     };
 }
