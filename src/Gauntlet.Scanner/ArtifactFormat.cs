@@ -56,4 +56,16 @@ public enum ArtifactFormat
 
     /// <summary>A 7z archive.</summary>
     SevenZip,
+
+    /// <summary>A CSV or TSV data file (read for personal data).</summary>
+    Csv,
+
+    /// <summary>A JSON or JSON Lines data file (read for personal data).</summary>
+    Json,
+
+    /// <summary>An Apache Parquet data file (read for personal data).</summary>
+    Parquet,
+
+    /// <summary>An IDX array file (MNIST-style), checked for leakage between splits.</summary>
+    Idx,
 }

@@ -37,6 +37,9 @@ public sealed class ArtifactReport
     /// <summary>Why the file could not be analysed, when it could not.</summary>
     public string? Error { get; }
 
+    /// <summary>The personal data a data file holds (per-column verdicts), when it was read by the PII pass; null otherwise.</summary>
+    public Data.DataInventory? Inventory { get; init; }
+
     /// <summary>Everything found, worst first.</summary>
     public IReadOnlyList<Finding> Findings { get; }
 

@@ -8,6 +8,12 @@ namespace Gauntlet.Scanner;
 /// <param name="Offset">Byte offset within the innermost stream, where one is meaningful.</param>
 public sealed record Finding(string RuleId, Severity Severity, string Message, string Location, long? Offset = null)
 {
+    /// <summary>1-based line of a text file the finding points at (a data file's row), or null.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>The column (of a data file) or field the finding is about, or null.</summary>
+    public string? Column { get; init; }
+
     /// <summary>
     /// This finding as a general <see cref="Core.Finding"/>: the rule's title, remediation and CWE
     /// ids from <see cref="ScanRules"/>, the message as description, category

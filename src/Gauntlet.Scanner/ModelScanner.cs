@@ -75,6 +75,7 @@ public static class ModelScanner
 
             var context = new ScanContext(options, Path.GetDirectoryName(Path.GetFullPath(path)));
             var format = Run(stream, relativePath, context, out var error);
+            Data.PrivacyChecker.Check(context, relativePath, DateTime.UtcNow - File.GetLastWriteTimeUtc(path));
             if (options.ComputeHashes)
             {
                 stream.Position = 0;
@@ -98,6 +99,7 @@ public static class ModelScanner
         using var stream = new MemoryStream(content, writable: false);
         var context = new ScanContext(options, folder: null);
         var format = Run(stream, name, context, out var error);
+        Data.PrivacyChecker.Check(context, name, age: null);
         var hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant() : null;
         return Build(name, name, format, content.Length, hash, context, error);
     }
@@ -113,7 +115,16 @@ public static class ModelScanner
 
         try
         {
-            return ArtifactDispatcher.Analyze(stream, name, name, context, depth: 0);
+            // Data files (issue 21): tabular and JSON files go to the PII pass; NPZ/NPY get the
+            // model analysis and then a PII pass over their array names and string arrays.
+            if (Data.DataFileAnalyzer.AnalyzeTabular(stream, name, name, context) is { } dataFormat)
+            {
+                return dataFormat;
+            }
+
+            var format = ArtifactDispatcher.Analyze(stream, name, name, context, depth: 0);
+            Data.DataFileAnalyzer.AnalyzeArrays(stream, name, name, context);
+            return format;
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or System.Text.Json.JsonException or FormatException or OverflowException)
         {
@@ -147,6 +158,6 @@ public static class ModelScanner
     {
         var findings = context.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ToList();
         var analysed = error is null && format != ArtifactFormat.Unknown;
-        return new ArtifactReport(path, relativePath, format, size, hash, analysed, error ?? (format == ArtifactFormat.Unknown ? "format not recognised" : null), findings);
+        return new ArtifactReport(path, relativePath, format, size, hash, analysed, error ?? (format == ArtifactFormat.Unknown ? "format not recognised" : null), findings) { Inventory = context.Inventory };
     }
 }

@@ -56,4 +56,20 @@ public sealed record ScanOptions
 
     /// <summary>Whether to compute the SHA-256 of every top-level file (needed for the ML-BOM).</summary>
     public bool ComputeHashes { get; init; } = true;
+
+    /// <summary>
+    /// Whether the PII pass samples data files larger than <see cref="SampleBytes"/> (default on):
+    /// the first half of the sample size is read row by row, the rest as blocks at seeded random
+    /// offsets. Off (<c>--no-sampling</c>) reads every row.
+    /// </summary>
+    public bool Sampling { get; init; } = true;
+
+    /// <summary>How many bytes of a data file the PII pass reads when sampling (default 64 MiB).</summary>
+    public long SampleBytes { get; init; } = 64L << 20;
+
+    /// <summary>Seed of the random block offsets when sampling (recorded in the finding that states the sample).</summary>
+    public int SamplingSeed { get; init; }
+
+    /// <summary>The declared privacy policy that data inventories are checked against, or null for none.</summary>
+    public Data.PrivacyPolicy? PrivacyPolicy { get; init; }
 }

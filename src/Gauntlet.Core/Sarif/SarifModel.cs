@@ -124,6 +124,9 @@ public sealed record SarifLocation
 
     /// <summary>Fully qualified logical location (e.g. <c>model.zip!data.pkl</c>), or null.</summary>
     public string? LogicalName { get; init; }
+
+    /// <summary>1-based start line of the region (a source line, or a data file's row), or null.</summary>
+    public int? StartLine { get; init; }
 }
 
 /// <summary>An analysed file.</summary>

@@ -248,10 +248,19 @@ public static class SarifWriter
         }
 
         json.WriteEndObject();
-        if (location.ByteOffset is { } offset)
+        if (location.ByteOffset is not null || location.StartLine is not null)
         {
             json.WriteStartObject("region");
-            json.WriteNumber("byteOffset", offset);
+            if (location.StartLine is { } line)
+            {
+                json.WriteNumber("startLine", line);
+            }
+
+            if (location.ByteOffset is { } offset)
+            {
+                json.WriteNumber("byteOffset", offset);
+            }
+
             json.WriteEndObject();
         }
 

@@ -67,6 +67,16 @@ public static class JsonReportWriter
                         json.WriteNumber("offset", offset);
                     }
 
+                    if (finding.Line is { } line)
+                    {
+                        json.WriteNumber("line", line);
+                    }
+
+                    if (finding.Column is { } column)
+                    {
+                        json.WriteString("column", column);
+                    }
+
                     json.WriteEndObject();
                 }
 

@@ -41,10 +41,8 @@ public static class SarifReportWriter
                 RuleIndex = ruleIndex[finding.RuleId],
                 Level = SarifSeverity.Level(finding.Severity),
                 Message = finding.Message,
-                Locations = [new SarifLocation { Uri = uri, ArtifactIndex = a, ByteOffset = finding.Offset, LogicalName = finding.Location }],
-                Properties = ArtifactReport.NotAnalysedRules.Contains(finding.RuleId)
-                    ? new JsonObject { ["severity"] = finding.Severity.ToName(), ["notAnalysed"] = true }
-                    : new JsonObject { ["severity"] = finding.Severity.ToName() },
+                Locations = [new SarifLocation { Uri = uri, ArtifactIndex = a, ByteOffset = finding.Offset, LogicalName = finding.Location, StartLine = finding.Line }],
+                Properties = Properties(finding),
             }));
         }
 
@@ -71,6 +69,23 @@ public static class SarifReportWriter
                 },
             ],
         };
+    }
+
+    private static JsonObject Properties(Finding finding)
+    {
+        var properties = new JsonObject { ["severity"] = finding.Severity.ToName() };
+        if (ArtifactReport.NotAnalysedRules.Contains(finding.RuleId))
+        {
+            properties["notAnalysed"] = true;
+        }
+
+        // Data findings: the column the row/column location names (SARIF regions have no column names).
+        if (finding.Column is { } column)
+        {
+            properties["column"] = column;
+        }
+
+        return properties;
     }
 
     private static SarifRule Rule(ScanRule rule) => new()
