@@ -9,13 +9,13 @@ using Spectre.Console;
 namespace Gauntlet.Cli.Commands;
 
 /// <summary><c>gauntlet scan PATH</c>: static analysis of model artifacts for code that runs when they are loaded.</summary>
-internal static class ScanCommand
+internal static partial class ScanCommand
 {
     private static readonly string[] Formats = ["table", "json", "sarif", "cyclonedx"];
 
     public static Command Create(IAnsiConsole console)
     {
-        var path = new Argument<string>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams)." };
+        var path = new Argument<string?>("path") { Description = "A model file or a folder to walk (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams; data files CSV, TSV, JSON, JSONL, Parquet, NPZ/NPY are read for personal data). Optional with --train/--test.", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--format") { Description = "Report format: table (console), json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 ML-BOM).", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--output") { Description = "Write the json, sarif or cyclonedx report to this file instead of standard output ('-': standard output); the table is still printed. It may not lie inside the scanned folder." };
@@ -35,16 +35,22 @@ internal static class ScanCommand
         {
             path, format, output, failOn, failOnUnscanned, include, exclude, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
         };
+        var data = DataOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var threshold = ParseSeverity(parse.GetValue(failOn)!);
-            var target = parse.GetValue(path)!;
-            CheckTarget(target);
+            var target = parse.GetValue(path);
+            var splits = data.Splits(parse, target);
+            if (target is not null)
+            {
+                CheckTarget(target);
+            }
+
             var includes = CheckGlobs("--include", parse.GetValue(include));
             var excludes = CheckGlobs("--exclude", parse.GetValue(exclude));
 
             // Checked before the scan: never a report written into (or over) what is being scanned.
-            using var outputs = new CommandOutputs(parse, [target]);
+            using var outputs = new CommandOutputs(parse, [target, .. splits.Inputs]);
             var outputPath = parse.GetValue(output) is { } given && outputs.File("--output", given)!.Kind != OutputKind.StandardOutput ? given : null;
 
             var options = new ScanOptions
@@ -56,7 +62,8 @@ internal static class ScanCommand
                 Exclude = excludes,
                 ComputeHashes = !parse.GetValue(noHash),
             };
-            var report = ModelScanner.Scan(target, options);
+            options = data.Apply(parse, options);
+            var report = DataOptions.Run(target, splits, options);
             CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
 
             var gate = new Gate(threshold, parse.GetValue(failOnUnscanned));

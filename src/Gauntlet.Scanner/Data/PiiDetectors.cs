@@ -318,7 +318,7 @@ internal static class PiiDetectors
     }
 
     private static bool IsNhsShape(ReadOnlySpan<char> v) =>
-        v.Length == 12 && ((v[3] == ' ' && v[7] == ' ') || (v[3] == '-' && v[7] == '-'));
+        v.Length == 12 && v[3] == ' ' && v[7] == ' ';
 
     /// <summary>NHS number: weights 10..2 on the first nine digits; check = 11 - sum mod 11 (11 → 0, 10 → invalid).</summary>
     public static bool IsValidNhs(ReadOnlySpan<char> value)
