@@ -7,6 +7,14 @@ using Gauntlet.Scanner;
 
 // Scan throughput on a large benign PyTorch zip checkpoint (target: >= 200 MB/s).
 // Usage: dotnet run -c Release --project benchmarks/Gauntlet.Scanner.Benchmarks [size-MiB] [runs]
+// PII pass on a CSV (issue 21, target: >= 100 MB/s with sampling off):
+//        dotnet run -c Release --project benchmarks/Gauntlet.Scanner.Benchmarks pii [size-MiB] [runs]
+if (args.Length > 0 && args[0] == "pii")
+{
+    PiiBenchmark.Run(args[1..]);
+    return;
+}
+
 var sizeMiB = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1024;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 var folder = Directory.CreateTempSubdirectory("gauntlet-scan-bench-");
