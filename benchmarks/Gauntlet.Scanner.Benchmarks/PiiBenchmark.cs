@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Gauntlet.Scanner;
+using nietras.SeparatedValues;
 
 /// <summary>
 /// The PII pass over a generated CSV (default 1 GiB in a temp folder, deleted afterwards) with
@@ -69,7 +70,7 @@ internal static class PiiBenchmark
 
     private static void SepParse(string path)
     {
-        using var reader = nietras.SeparatedValues.Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true }).FromFile(path);
+        using var reader = Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true }).FromFile(path);
         long chars = 0;
         foreach (var row in reader)
         {

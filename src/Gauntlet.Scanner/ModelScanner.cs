@@ -37,6 +37,7 @@ public static class ModelScanner
                 var artifacts = walk.Items.Select(item => item.Problem is null
                     ? WithFindings(ScanFile(item.Path, item.RelativePath, options), item.Findings)
                     : new ArtifactReport(item.Path, item.RelativePath, ArtifactFormat.Unknown, 0, null, analysed: false, item.Problem, item.Findings)).ToList();
+                artifacts.AddRange(Data.Leakage.SplitPairing.CompareAll(walk.Items.Where(i => i.Problem is null).Select(i => (i.Path, i.RelativePath)), options));
                 return new ScanReport(path, artifacts, started, clock.Elapsed) { FilesFilteredOut = walk.FilteredOut, UnmatchedIncludes = walk.UnmatchedIncludes };
             default:
                 var link = new FileInfo(path).LinkTarget;

@@ -72,4 +72,10 @@ public sealed record ScanOptions
 
     /// <summary>The declared privacy policy that data inventories are checked against, or null for none.</summary>
     public Data.PrivacyPolicy? PrivacyPolicy { get; init; }
+
+    /// <summary>
+    /// Whether a folder scan compares files named like splits (<c>*train*</c> with the same name
+    /// with <c>test</c>, or <c>t10k</c> for IDX) for leakage (default on).
+    /// </summary>
+    public bool PairSplits { get; init; } = true;
 }

@@ -5,7 +5,7 @@ using Gauntlet.Scanner.Data.Leakage;
 namespace Gauntlet.Scanner.Tests.Data;
 
 /// <summary>The labelled data corpus (tools/data-corpus/make_data_corpus.py): per-detector recall and precision, checksums, planted leakage.</summary>
-public sealed class DataCorpusTests
+public sealed class DataCorpusTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures", "data-corpus");
 
@@ -47,6 +47,7 @@ public sealed class DataCorpusTests
             Assert.True(tp + fn >= 100, $"{name}: only {tp + fn} positives in the corpus");
             var recall = (double)tp / (tp + fn);
             var precision = tp + fp == 0 ? 0 : (double)tp / (tp + fp);
+            output.WriteLine($"{name}: recall {recall:F3}, precision {precision:F3} (tp {tp}, fp {fp}, fn {fn})");
             Assert.True(recall >= 0.95, $"{name}: recall {recall:F3} (tp {tp}, fn {fn})");
             Assert.True(precision >= 0.95, $"{name}: precision {precision:F3} (tp {tp}, fp {fp})");
         }

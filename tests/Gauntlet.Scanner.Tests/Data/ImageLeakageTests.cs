@@ -53,3 +53,27 @@ public sealed class ImageLeakageTests
         Assert.True(System.Numerics.BitOperations.PopCount(LeakageAnalyzer.DHash(image, 28, 28) ^ LeakageAnalyzer.DHash(brighter, 28, 28)) <= 4);
     }
 }
+
+public sealed class SplitPairingTests
+{
+    [Fact]
+    public void AFolderScanComparesFilesNamedTrainAndTest()
+    {
+        var folder = Directory.CreateTempSubdirectory("gauntlet-pairs-").FullName;
+        try
+        {
+            var rows = string.Concat(Enumerable.Range(0, 50).Select(i => $"{i * 3},{i % 7},{i % 2}\n"));
+            File.WriteAllText(Path.Combine(folder, "iris_train.csv"), "a,b,label\n" + rows);
+            File.WriteAllText(Path.Combine(folder, "iris_test.csv"), "a,b,label\n0,0,0\n9999,1,0\n"); // the first row repeats train row 0
+            var report = ModelScanner.Scan(folder);
+            var pair = Assert.Single(report.Artifacts, a => a.RelativePath == "iris_test.csv vs iris_train.csv");
+            var exact = Assert.Single(pair.Findings, f => f.RuleId == "leakage.exact-duplicate");
+            Assert.StartsWith("1 of 2 test rows", exact.Message, StringComparison.Ordinal);
+            Assert.False(ModelScanner.Scan(folder, new ScanOptions { PairSplits = false }).Artifacts.Any(a => a.RelativePath.Contains(" vs ", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
