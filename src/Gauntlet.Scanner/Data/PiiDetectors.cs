@@ -97,12 +97,14 @@ internal static class PiiDetectors
 
         if ((slashes == 2 || dashes == 2 || dots == 2) && digits >= 6 && digits <= 8 && value.Length <= 10 && plus == 0 && parens == 0 && spaces == 0)
         {
-            if (IsDate(value, out _))
+            if (IsDate(value, out var year))
             {
                 return hint switch
                 {
                     ColumnHint.DateOfBirth => new PiiMatch(PiiCategory.DateOfBirth, false),
-                    ColumnHint.Date => new PiiMatch(PiiCategory.DateOfBirth, false), // kept only next to a name (see DataInventory)
+
+                    // A plain date column counts only with birth-like years (13 or more years ago), and only next to a name (see InventoryBuilder).
+                    ColumnHint.Date when year <= DateTime.UtcNow.Year - 13 => new PiiMatch(PiiCategory.DateOfBirth, false),
                     _ => null,
                 };
             }

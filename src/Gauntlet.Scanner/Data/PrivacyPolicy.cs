@@ -1,6 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Gauntlet.Scanner.Data;
 
@@ -40,67 +40,81 @@ public sealed record PrivacyPolicy
     public static PrivacyPolicy Parse(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
+
+        // Read with the event parser: the scanner never builds objects from input (ContainerTests).
+        var policy = new PrivacyPolicy();
         try
         {
-            stream.Load(new StringReader(yaml));
+            var parser = new Parser(new StringReader(yaml));
+            parser.Consume<StreamStart>();
+            if (!parser.TryConsume<DocumentStart>(out _) || !parser.TryConsume<MappingStart>(out _))
+            {
+                throw new FormatException("the policy must be a YAML mapping (allowed_categories, retention_days, consent_field, pseudonymisation_required, special_categories_allowed)");
+            }
+
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var key = parser.Consume<Scalar>().Value;
+                var values = new List<string>();
+                var isList = parser.TryConsume<SequenceStart>(out _);
+                if (isList)
+                {
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        values.Add(parser.Consume<Scalar>().Value);
+                    }
+                }
+                else
+                {
+                    values.Add(parser.Consume<Scalar>().Value);
+                }
+
+                policy = key switch
+                {
+                    "allowed_categories" => policy with { AllowedCategories = Categories(isList, values) },
+                    "retention_days" => policy with { RetentionDays = Number(key, Single(key, isList, values)) },
+                    "consent_field" => policy with { ConsentField = Single(key, isList, values) },
+                    "pseudonymisation_required" => policy with { PseudonymisationRequired = Bool(key, Single(key, isList, values)) },
+                    "special_categories_allowed" => policy with { SpecialCategoriesAllowed = Bool(key, Single(key, isList, values)) },
+                    _ => throw new FormatException($"unknown key '{key}' (expected allowed_categories, retention_days, consent_field, pseudonymisation_required, special_categories_allowed)"),
+                };
+            }
         }
         catch (YamlException ex)
         {
             throw new FormatException($"invalid YAML at line {ex.Start.Line}: {ex.Message.Split('\n')[0]}", ex);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new FormatException("the policy must be a YAML mapping (allowed_categories, retention_days, consent_field, pseudonymisation_required, special_categories_allowed)");
-        }
-
-        var policy = new PrivacyPolicy();
-        foreach (var (keyNode, value) in root.Children)
-        {
-            var key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-            policy = key switch
-            {
-                "allowed_categories" => policy with { AllowedCategories = Categories(value) },
-                "retention_days" => policy with { RetentionDays = Number(key, value) },
-                "consent_field" => policy with { ConsentField = Scalar(key, value) },
-                "pseudonymisation_required" => policy with { PseudonymisationRequired = Bool(key, value) },
-                "special_categories_allowed" => policy with { SpecialCategoriesAllowed = Bool(key, value) },
-                _ => throw new FormatException($"unknown key '{key}' (expected allowed_categories, retention_days, consent_field, pseudonymisation_required, special_categories_allowed)"),
-            };
-        }
-
         return policy;
     }
 
-    private static HashSet<PiiCategory> Categories(YamlNode node)
+    private static HashSet<PiiCategory> Categories(bool isList, List<string> names)
     {
-        if (node is not YamlSequenceNode list)
+        if (!isList)
         {
             throw new FormatException("allowed_categories must be a list, e.g. [email, phone]");
         }
 
-        return [.. list.Children.Select(n => Scalar("allowed_categories", n)).Select(name => PiiCategories.Parse(name)
+        return [.. names.Select(name => PiiCategories.Parse(name)
             ?? throw new FormatException($"allowed_categories: unknown category '{name}' (known: {string.Join(", ", Enum.GetValues<PiiCategory>().Select(c => c.Name()))})"))];
     }
 
-    private static string Scalar(string key, YamlNode node) =>
-        node is YamlScalarNode { Value: { Length: > 0 } text } ? text : throw new FormatException($"{key} must be a non-empty value");
+    private static string Single(string key, bool isList, List<string> values) =>
+        !isList && values[0].Length > 0 ? values[0] : throw new FormatException($"{key} must be a single non-empty value");
 
-    private static int Number(string key, YamlNode node) =>
-        int.TryParse(Scalar(key, node), NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is > 0 and <= 365_000
+    private static int Number(string key, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is > 0 and <= 365_000
             ? days
             : throw new FormatException($"{key} must be a whole number of days from 1 to 365000");
 
-    private static bool Bool(string key, YamlNode node) =>
-        Scalar(key, node).ToLowerInvariant() switch
+    private static bool Bool(string key, string text) =>
+        text.ToLowerInvariant() switch
         {
             "true" or "yes" => true,
             "false" or "no" => false,
             var other => throw new FormatException($"{key} must be true or false, not '{other}'"),
         };
 }
-
 /// <summary>Checks a data file's inventory against the <see cref="ScanOptions.PrivacyPolicy"/>, with GDPR and CCPA references.</summary>
 internal static class PrivacyChecker
 {

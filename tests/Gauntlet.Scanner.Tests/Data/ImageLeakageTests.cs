@@ -69,7 +69,7 @@ public sealed class SplitPairingTests
             var pair = Assert.Single(report.Artifacts, a => a.RelativePath == "iris_test.csv vs iris_train.csv");
             var exact = Assert.Single(pair.Findings, f => f.RuleId == "leakage.exact-duplicate");
             Assert.StartsWith("1 of 2 test rows", exact.Message, StringComparison.Ordinal);
-            Assert.False(ModelScanner.Scan(folder, new ScanOptions { PairSplits = false }).Artifacts.Any(a => a.RelativePath.Contains(" vs ", StringComparison.Ordinal)));
+            Assert.DoesNotContain(ModelScanner.Scan(folder, new ScanOptions { PairSplits = false }).Artifacts, a => a.RelativePath.Contains(" vs ", StringComparison.Ordinal));
         }
         finally
         {

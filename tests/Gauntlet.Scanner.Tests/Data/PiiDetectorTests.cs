@@ -58,6 +58,8 @@ public sealed class PiiDetectorTests
     {
         Assert.Null(PiiDetectors.Classify("1984-03-12", ColumnHint.None));
         Assert.Null(PiiDetectors.Classify("1984-02-30", ColumnHint.DateOfBirth));
+        Assert.Equal(PiiCategory.DateOfBirth, PiiDetectors.Classify("1984-03-12", ColumnHint.Date)?.Category);
+        Assert.Null(PiiDetectors.Classify($"{DateTime.UtcNow.Year - 1}-03-12", ColumnHint.Date)); // a signup date, not a birth date
     }
 
     [Theory]
