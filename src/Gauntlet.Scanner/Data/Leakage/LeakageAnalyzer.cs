@@ -599,7 +599,7 @@ public static class LeakageAnalyzer
     private static void AddFindings(LeakageResult result, SplitData test, string name, ScanContext context)
     {
         var unit = result.Images ? "image" : "row";
-        int? Line(int testIndex) => result.Images ? null : testIndex + 2; // header on line 1 (CSV/TSV); JSONL rows are one line each, so this is +1 off for JSONL
+        int? Line(int testIndex) => test.FirstLine is { } first ? first + testIndex : null;
         if (result.ExactDuplicates.Count > 0)
         {
             var share = (double)result.ExactDuplicates.Count / Math.Max(1, result.TestCount);
@@ -631,8 +631,6 @@ public static class LeakageAnalyzer
                 string.Create(CultureInfo.InvariantCulture, $"'{shift.Column}' is distributed differently in train and test: {ks}PSI = {shift.Psi:F3} (thresholds: PSI >= 0.25, or D >= 0.1 with p < 0.001)"),
                 name, null, shift.Column);
         }
-
-        _ = test;
     }
 
     private static string Pairs(IReadOnlyList<DuplicatePair> pairs)

@@ -37,6 +37,9 @@ internal sealed class SplitData
 
     public bool IsImages => Images.Count > 0 || Width > 0;
 
+    /// <summary>Line of the first sample in a single table file (2 after a CSV/TSV header, 1 for JSON Lines without blank lines), or null when samples have no line (images, folders).</summary>
+    public int? FirstLine { get; init; }
+
     public int Count => IsImages ? Images.Count : Rows.Count;
 
     /// <summary>The columns that describe a sample: all but the label and id-like columns.</summary>
@@ -70,7 +73,7 @@ internal sealed class SplitData
                     first.Rows.AddRange(part.Rows);
                 }
 
-                return new SplitData { Source = path, Columns = first.Columns, Rows = first.Rows, LabelColumn = first.LabelColumn };
+                return new SplitData { Source = path, Columns = first.Columns, Rows = first.Rows, LabelColumn = first.LabelColumn, Labels = first.LabelColumn < 0 ? null : [.. first.Rows.Select(r => r[first.LabelColumn])] };
             }
 
             var images = files.FirstOrDefault(f => Path.GetFileName(f).Contains("images", StringComparison.OrdinalIgnoreCase) && Kind(f) == "idx");
@@ -158,7 +161,7 @@ internal sealed class SplitData
         }
 
         var label = LabelIndex(columns);
-        return new SplitData { Source = path, Columns = columns, Rows = rows, LabelColumn = label, Labels = label < 0 ? null : [.. rows.Select(r => r[label])] };
+        return new SplitData { Source = path, Columns = columns, Rows = rows, LabelColumn = label, Labels = label < 0 ? null : [.. rows.Select(r => r[label])], FirstLine = 2 };
     }
 
     private static SplitData LoadJsonLines(string path)
@@ -168,11 +171,13 @@ internal sealed class SplitData
         var records = new List<Dictionary<int, string>>();
         using var reader = new StreamReader(Open(path));
         var lineNumber = 0;
+        var blank = false;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
+                blank = true;
                 continue;
             }
 
@@ -206,7 +211,7 @@ internal sealed class SplitData
 
         var rows = records.Select(r => Enumerable.Range(0, columns.Count).Select(c => r.GetValueOrDefault(c, string.Empty)).ToArray()).ToList();
         var label = LabelIndex(columns);
-        return new SplitData { Source = path, Columns = columns, Rows = rows, LabelColumn = label, Labels = label < 0 ? null : [.. rows.Select(r => r[label])] };
+        return new SplitData { Source = path, Columns = columns, Rows = rows, LabelColumn = label, Labels = label < 0 ? null : [.. rows.Select(r => r[label])], FirstLine = blank ? null : 1 };
     }
 
     /// <summary>IDX (MNIST layout): unsigned-byte images of rank 3; the labels file beside it (images → labels, idx3 → idx1) is read when present.</summary>
