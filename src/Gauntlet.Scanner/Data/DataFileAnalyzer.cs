@@ -419,7 +419,7 @@ internal static class DataFileAnalyzer
             var reader = Parquet.ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
             using var disposer = new AsyncDisposer(reader);
             var fields = reader.Schema.GetDataFields();
-            var strings = fields.Where(f => f.ClrType == typeof(string)).ToArray();
+            var strings = fields.Where(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)).ToArray(); // Parquet.Net 6 types UTF-8 columns as ReadOnlyMemory<char>
             var columns = fields.Select(f => builder.ColumnOf(f.Path.ToString())).ToArray();
             long budget = context.Options.Sampling ? 1_000_000 : long.MaxValue;
             long rowsRead = 0;
