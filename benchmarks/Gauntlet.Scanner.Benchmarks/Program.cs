@@ -15,6 +15,14 @@ if (args.Length > 0 && args[0] == "code")
     return;
 }
 
+// PII pass on a CSV (issue 21, target: >= 100 MB/s with sampling off):
+//        dotnet run -c Release --project benchmarks/Gauntlet.Scanner.Benchmarks -- pii [size-MiB] [runs]
+if (args.Length > 0 && args[0] == "pii")
+{
+    PiiBenchmark.Run(args[1..]);
+    return;
+}
+
 var sizeMiB = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1024;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 var folder = Directory.CreateTempSubdirectory("gauntlet-scan-bench-");

@@ -65,4 +65,15 @@ public enum ArtifactFormat
 
     /// <summary>A config or text file (YAML, JSON, TOML, INI, .env, text, CSV, ...), scanned for secrets.</summary>
     Text,
+    /// <summary>A CSV or TSV data file (read for personal data).</summary>
+    Csv,
+
+    /// <summary>A JSON or JSON Lines data file (read for personal data).</summary>
+    Json,
+
+    /// <summary>An Apache Parquet data file (read for personal data).</summary>
+    Parquet,
+
+    /// <summary>An IDX array file (MNIST-style), checked for leakage between splits.</summary>
+    Idx,
 }

@@ -42,6 +42,8 @@ public sealed class ArtifactReport
 
     /// <summary>True when the file's analyser belongs to no selected <see cref="ScanCategory"/>; a folder scan leaves such files out.</summary>
     public bool NotSelected { get; init; }
+    /// <summary>The personal data a data file holds (per-column verdicts), when it was read by the PII pass; null otherwise.</summary>
+    public Data.DataInventory? Inventory { get; init; }
 
     /// <summary>Everything found, worst first.</summary>
     public IReadOnlyList<Finding> Findings { get; }

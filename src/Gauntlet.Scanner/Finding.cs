@@ -21,6 +21,9 @@ public sealed record Finding(string RuleId, Severity Severity, string Message, s
     /// </summary>
     public string? Fingerprint { get; init; }
 
+    /// <summary>The column (of a data file) or field the finding is about, or null; data findings put the row in <see cref="Line"/>.</summary>
+    public string? Field { get; init; }
+
     /// <summary>
     /// This finding as a general <see cref="Core.Finding"/>: the rule's title, remediation and CWE
     /// ids from <see cref="ScanRules"/>, the message as description, category

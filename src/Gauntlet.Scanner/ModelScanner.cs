@@ -51,6 +51,11 @@ public static class ModelScanner
                 var scanned = results.Select((r, i) => r ?? One(i)).ToList();
 
                 var artifacts = scanned.Where(a => !a.NotSelected).ToList();
+                if (options.Categories.Contains(ScanCategory.Leakage))
+                {
+                    artifacts.AddRange(Data.Leakage.SplitPairing.CompareAll(walk.Items.Where(i => i.Problem is null).Select(i => (i.Path, i.RelativePath)), options));
+                }
+
                 return new ScanReport(path, artifacts, started, clock.Elapsed)
                 {
                     FilesFilteredOut = walk.FilteredOut,
@@ -92,19 +97,22 @@ public static class ModelScanner
                     [new Finding("scan.not-analysed", Severity.Medium, message, relativePath)]);
             }
 
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(path);
             var route = SourceRoutes.Of(relativePath);
             if (route != SourceRoute.None && IsSource(stream, relativePath))
             {
-                return ScanSource(stream, path, relativePath, route, options);
+                return ScanSource(stream, path, relativePath, route, options, folder, age);
             }
 
-            if (!options.Categories.Contains(ScanCategory.Models))
+            if (!ModelPassSelected(relativePath, options))
             {
                 return NotSelectedReport(path, relativePath, size);
             }
 
-            var context = new ScanContext(options, Path.GetDirectoryName(Path.GetFullPath(path)));
+            var context = new ScanContext(options, folder);
             var format = Run(stream, relativePath, context, out var error);
+            Data.PrivacyChecker.Check(context, relativePath, age);
             if (options.ComputeHashes)
             {
                 stream.Position = 0;
@@ -129,11 +137,12 @@ public static class ModelScanner
         var route = SourceRoutes.Of(name);
         if (route != SourceRoute.None && IsSource(stream, name))
         {
-            return ScanSource(stream, name, name, route, options);
+            return ScanSource(stream, name, name, route, options, folder: null, age: null);
         }
 
         var context = new ScanContext(options, folder: null);
         var format = Run(stream, name, context, out var error);
+        Data.PrivacyChecker.Check(context, name, age: null);
         var hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant() : null;
         return Build(name, name, format, content.Length, hash, context, error);
     }
@@ -149,7 +158,19 @@ public static class ModelScanner
 
         try
         {
-            return ArtifactDispatcher.Analyze(stream, name, name, context, depth: 0);
+            // Data files (issue 21): Parquet and IDX go to the PII pass here (CSV, TSV and JSON text
+            // reach it through ScanSource, beside the secret rules); NPZ/NPY get the model analysis
+            // and then a PII pass over their array names and string arrays. A .json whose bytes are a
+            // model format (a Keras config) is a model, not data.
+            if (Data.DataFileAnalyzer.KindOf(name) is Data.DataKind.Parquet or Data.DataKind.Idx
+                && Data.DataFileAnalyzer.AnalyzeTabular(stream, name, name, context) is { } dataFormat)
+            {
+                return dataFormat;
+            }
+
+            var format = ArtifactDispatcher.Analyze(stream, name, name, context, depth: 0);
+            Data.DataFileAnalyzer.AnalyzeArrays(stream, name, name, context);
+            return format;
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or IOException or System.Text.Json.JsonException or FormatException or OverflowException)
         {
@@ -175,29 +196,69 @@ public static class ModelScanner
         return FormatDetector.Detect(head, name, stream.Length) == ArtifactFormat.Unknown;
     }
 
-    /// <summary>Scans a Python source, notebook or config/text file with the code and secret rules.</summary>
-    private static ArtifactReport ScanSource(Stream stream, string path, string relativePath, SourceRoute route, ScanOptions options)
+    /// <summary>Whether the model analysers run on a file that is not source: models selected, or a binary data file (Parquet, IDX, NPZ, NPY) with PII selected.</summary>
+    private static bool ModelPassSelected(string name, ScanOptions options) =>
+        options.Categories.Contains(ScanCategory.Models)
+        || (options.Categories.Contains(ScanCategory.Pii) && Data.DataFileAnalyzer.KindOf(name) is not Data.DataKind.None);
+
+    /// <summary>
+    /// Scans a Python source, notebook or config/text file with the code and secret rules; a CSV,
+    /// TSV or JSON data file also gets the PII pass (streamed and sampled, so it is not bounded by
+    /// <see cref="ScanOptions.MaxSourceBytes"/>) and the privacy-policy checks.
+    /// </summary>
+    private static ArtifactReport ScanSource(Stream stream, string path, string relativePath, SourceRoute route, ScanOptions options, string? folder, TimeSpan? age)
     {
         var size = stream.Length;
         var format = route switch { SourceRoute.Python => ArtifactFormat.PythonSource, SourceRoute.Notebook => ArtifactFormat.Notebook, _ => ArtifactFormat.Text };
-        if (!SourceRoutes.Selected(route, options.Categories))
+        var secrets = SourceRoutes.Selected(route, options.Categories);
+        var pii = options.Categories.Contains(ScanCategory.Pii)
+            && Data.DataFileAnalyzer.KindOf(relativePath) is Data.DataKind.Csv or Data.DataKind.Tsv or Data.DataKind.Json or Data.DataKind.JsonLines;
+        if (!secrets && !pii)
         {
             return NotSelectedReport(path, relativePath, size);
         }
 
-        if (size > options.MaxSourceBytes)
+        var findings = new List<Finding>();
+        var suppressed = 0;
+        string? skipped = null;
+        Data.DataInventory? inventory = null;
+        if (pii)
         {
-            var message = $"{size:N0} bytes, over the {options.MaxSourceBytes:N0}-byte limit for source and text files (ScanOptions.MaxSourceBytes); not read";
-            return new ArtifactReport(path, relativePath, format, size, null, analysed: false, message, [new Finding("scan.not-analysed", Severity.Low, message, relativePath)]);
+            var context = new ScanContext(options, folder);
+            stream.Position = 0;
+            format = Data.DataFileAnalyzer.AnalyzeTabular(stream, relativePath, relativePath, context) ?? format;
+            Data.PrivacyChecker.Check(context, relativePath, age);
+            findings.AddRange(context.Findings);
+            inventory = context.Inventory;
         }
 
-        var bytes = new byte[size];
-        stream.Position = 0;
-        stream.ReadExactly(bytes);
-        var result = SourceScanner.Scan(bytes, route, relativePath, options);
-        var hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() : null;
-        var findings = result.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ToList();
-        return new ArtifactReport(path, relativePath, format, size, hash, result.Skipped is null, result.Skipped, findings) { SuppressedInline = result.Suppressed };
+        string? hash = null;
+        if (secrets && size > options.MaxSourceBytes)
+        {
+            var message = $"{size:N0} bytes, over the {options.MaxSourceBytes:N0}-byte limit for source and text files (ScanOptions.MaxSourceBytes); not read for code or secrets";
+            findings.Add(new Finding("scan.not-analysed", Severity.Low, message, relativePath));
+            skipped = pii ? null : message;
+        }
+        else if (secrets)
+        {
+            var bytes = new byte[size];
+            stream.Position = 0;
+            stream.ReadExactly(bytes);
+            var result = SourceScanner.Scan(bytes, route, relativePath, options);
+            findings.AddRange(result.Findings);
+            suppressed = result.Suppressed;
+            skipped = result.Skipped;
+            hash = options.ComputeHashes ? Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant() : null;
+        }
+
+        if (hash is null && options.ComputeHashes)
+        {
+            stream.Position = 0;
+            hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        }
+
+        var ordered = findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ToList();
+        return new ArtifactReport(path, relativePath, format, size, hash, skipped is null, skipped, ordered) { SuppressedInline = suppressed, Inventory = inventory };
     }
 
     private static ArtifactReport NotSelectedReport(string path, string relativePath, long size) =>
@@ -219,13 +280,13 @@ public static class ModelScanner
         }
 
         var findings = report.Findings.Concat(extra).OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ToList();
-        return new ArtifactReport(report.Path, report.RelativePath, report.Format, report.SizeBytes, report.Sha256, report.Analysed, report.Error, findings) { SuppressedInline = report.SuppressedInline, NotSelected = report.NotSelected };
+        return new ArtifactReport(report.Path, report.RelativePath, report.Format, report.SizeBytes, report.Sha256, report.Analysed, report.Error, findings) { SuppressedInline = report.SuppressedInline, NotSelected = report.NotSelected, Inventory = report.Inventory };
     }
 
     private static ArtifactReport Build(string path, string relativePath, ArtifactFormat format, long size, string? hash, ScanContext context, string? error)
     {
         var findings = context.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Location, StringComparer.Ordinal).ToList();
         var analysed = error is null && format != ArtifactFormat.Unknown;
-        return new ArtifactReport(path, relativePath, format, size, hash, analysed, error ?? (format == ArtifactFormat.Unknown ? "format not recognised" : null), findings);
+        return new ArtifactReport(path, relativePath, format, size, hash, analysed, error ?? (format == ArtifactFormat.Unknown ? "format not recognised" : null), findings) { Inventory = context.Inventory };
     }
 }

@@ -36,6 +36,18 @@ internal sealed class ScanContext
         }
     }
 
+    /// <summary>Adds a finding at a line and column of a data file (<see cref="Finding.Line"/>, <see cref="Finding.Column"/>).</summary>
+    public void AddAt(string ruleId, Severity severity, string message, string location, int? line, string? column)
+    {
+        if (seen.Add((ruleId, message, location)))
+        {
+            findings.Add(new Finding(ruleId, severity, message, location) { Line = line, Field = column });
+        }
+    }
+
+    /// <summary>The personal data found in a data file, when one was analysed for it (<see cref="Data.DataInventory"/>).</summary>
+    public Data.DataInventory? Inventory { get; set; }
+
     /// <summary>Charges <paramref name="bytes"/> against the per-file decompression budget; false once it is spent.</summary>
     public bool TryCharge(long bytes)
     {

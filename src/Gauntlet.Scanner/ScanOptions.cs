@@ -62,4 +62,25 @@ public sealed record ScanOptions
 
     /// <summary>Largest Python source, notebook or text file analysed, in bytes (default 64 MiB); bigger ones are listed as not analysed.</summary>
     public long MaxSourceBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Whether the PII pass samples data files larger than <see cref="SampleBytes"/> (default on):
+    /// the first half of the sample size is read row by row, the rest as blocks at seeded random
+    /// offsets. Off (<c>--no-sampling</c>) reads every row.
+    /// </summary>
+    public bool Sampling { get; init; } = true;
+
+    /// <summary>How many bytes of a data file the PII pass reads when sampling (default 64 MiB).</summary>
+    public long SampleBytes { get; init; } = 64L << 20;
+
+    /// <summary>Seed of the random block offsets when sampling (recorded in the finding that states the sample).</summary>
+    public int SamplingSeed { get; init; }
+
+    /// <summary>The declared privacy policy that data inventories are checked against, or null for none.</summary>
+    public Data.PrivacyPolicy? PrivacyPolicy { get; init; }
+
+    /// <summary>
+    /// Whether a folder scan compares files named like splits (<c>*train*</c> with the same name
+    /// with <c>test</c>, or <c>t10k</c> for IDX) for leakage (default on).
+    /// </summary>
+    public bool PairSplits { get; init; } = true;
 }

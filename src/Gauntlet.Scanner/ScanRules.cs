@@ -99,6 +99,9 @@ public static class ScanRules
         new("scan.dangling-link", "Dangling symbolic link", "A symbolic link whose target does not exist; whatever is put there later would be loaded without having been scanned.", "Remove the link, or scan again once its target is in place.", ["CWE-59"]),
         new("scan.not-regular-file", "Not a regular file", "A character or block device, FIFO or socket. It is never opened: a read could block forever (a FIFO) or never end (/dev/zero), in a scanner or in the loader.", "Remove it from the model folder; a model is made of regular files.", ["CWE-400"]),
         new("scan.not-analysed", "Not analysed", "The file or entry is in a format the scanner does not analyse, or could not be read.", "Check the file by other means, or convert it to a format the scanner analyses.", []),
+
+        // Data files: personal data, leakage between splits, privacy policy (issue 21, data half).
+        .. Data.DataRules.All,
     ];
 
     /// <summary>Looks up a rule by id.</summary>

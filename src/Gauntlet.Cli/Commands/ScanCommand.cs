@@ -8,8 +8,8 @@ using Spectre.Console;
 
 namespace Gauntlet.Cli.Commands;
 
-/// <summary><c>gauntlet scan PATH</c>: static analysis of model artifacts for code that runs when they are loaded, of Python code and notebooks for unsafe ML patterns, and of code, configs and text for secrets.</summary>
-internal static class ScanCommand
+/// <summary><c>gauntlet scan PATH</c>: static analysis of model artifacts for code that runs when they are loaded, of Python code and notebooks for unsafe ML patterns, of code, configs and text for secrets, and of data files for personal data and train/test leakage.</summary>
+internal static partial class ScanCommand
 {
     private static readonly string[] Formats = ["table", "json", "sarif", "cyclonedx"];
 
@@ -20,8 +20,8 @@ internal static class ScanCommand
 
     public static Command Create(IAnsiConsole console)
     {
-        var path = new Argument<string>("path") { Description = "A file or a project folder to walk. Each file goes to its analyser: model files (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams) to the model rules, .py and .ipynb to the code and secret rules, configs and text (.yaml, .json, .toml, .ini, .env, .txt, .csv, ...) to the secret rules." };
-        var only = new Option<string[]>("--only") { Description = "Scan only these categories (repeatable or comma-separated): models, code, secrets, pii, leakage. Default: all. pii and leakage: data files; their analysers are not part of this build, so they select nothing.", AllowMultipleArgumentsPerToken = true };
+        var path = new Argument<string?>("path") { Description = "A file or a project folder to walk (optional with --train/--test). Each file goes to its analyser: model files (pickle, PyTorch, joblib, NumPy, Keras, TensorFlow, ONNX, safetensors, GGUF, zip/tar/7z archives, gzip/xz/lz4/zstd streams) to the model rules, .py and .ipynb to the code and secret rules, configs and text (.yaml, .json, .toml, .ini, .env, .txt, ...) to the secret rules, data files (CSV, TSV, JSON, JSONL, Parquet, NPZ/NPY) to the PII pass, and files named like train/test splits to the leakage checks.", Arity = ArgumentArity.ZeroOrOne };
+        var only = new Option<string[]>("--only") { Description = "Scan only these categories (repeatable or comma-separated): models, code, secrets, pii (personal data in data files), leakage (train/test splits). Default: all.", AllowMultipleArgumentsPerToken = true };
         var baseline = new Option<string?>("--baseline") { Description = "Leave out the findings recorded in this baseline file (written by --write-baseline); they are keyed by rule, file and a hash of the normalised source line, so line shifts keep them matched." };
         var writeBaseline = new Option<string?>("--write-baseline") { Description = "Write every finding of this scan (before --baseline is applied) to this baseline file." };
         var format = new Option<string>("--format") { Description = "Report format: table (console), json, sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.6 ML-BOM).", DefaultValueFactory = _ => "table" };
@@ -39,28 +39,30 @@ internal static class ScanCommand
         var noHash = new Option<bool>("--no-hash") { Description = "Skip the SHA-256 of each file (the ML-BOM then carries no hashes)." };
         var failOnUnscanned = new Option<bool>("--fail-on-unscanned") { Description = "Also exit with code 1 when any file or archive entry was not analysed (unknown format, encrypted, over a limit, unreadable), whatever --fail-on says." };
 
-        var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded, Python code and notebooks for unsafe ML patterns, and code, configs and text for secrets (never loads or executes anything).")
+        var command = new Command("scan", "Statically scan model artifacts for code that runs when they are loaded, Python code and notebooks for unsafe ML patterns, code, configs and text for secrets, and data files for personal data and train/test leakage (never loads or executes anything).")
         {
             path, format, output, failOn, failOnUnscanned, only, include, exclude, baseline, writeBaseline, maxDepth, maxEntryMb, maxFileGb, showInfo, noHash, noLimits,
         };
+        var data = DataOptions.AddTo(command);
         command.SetAction(parse =>
         {
             var threshold = ParseSeverity(parse.GetValue(failOn)!);
-            var target = parse.GetValue(path)!;
-            CheckTarget(target);
+            var target = parse.GetValue(path);
+            var splits = data.Splits(parse, target);
+            if (target is not null)
+            {
+                CheckTarget(target);
+            }
+
             var includes = CheckGlobs("--include", parse.GetValue(include));
             var excludes = CheckGlobs("--exclude", parse.GetValue(exclude));
             var categories = ParseCategories(parse.GetValue(only));
             var accepted = parse.GetValue(baseline) is { } baselinePath ? ReadBaseline(baselinePath) : null;
 
             // Checked before the scan: never a report written into (or over) what is being scanned.
-            using var outputs = new CommandOutputs(parse, [target, parse.GetValue(baseline)]);
+            using var outputs = new CommandOutputs(parse, [target, parse.GetValue(baseline), .. splits.Inputs]);
             var outputPath = parse.GetValue(output) is { } given && outputs.File("--output", given)!.Kind != OutputKind.StandardOutput ? given : null;
             var baselineOut = parse.GetValue(writeBaseline) is { } written ? outputs.File("--write-baseline", written, allowStandardOutput: false) : null;
-            if (parse.GetValue(only) is { Length: > 0 } && (categories.Contains(ScanCategory.Pii) || categories.Contains(ScanCategory.Leakage)))
-            {
-                parse.InvocationConfiguration.Error.WriteLine("warning: --only pii/leakage: the data-file analysers are not part of this build; those categories select no file");
-            }
 
             var options = new ScanOptions
             {
@@ -72,7 +74,8 @@ internal static class ScanCommand
                 ComputeHashes = !parse.GetValue(noHash),
                 Categories = categories,
             };
-            var report = ModelScanner.Scan(target, options);
+            options = data.Apply(parse, options);
+            var report = DataOptions.Run(target, splits, options);
             CheckSomethingScanned(report, includes, excludes, parse.InvocationConfiguration.Error);
             if (baselineOut is not null)
             {

@@ -81,6 +81,11 @@ public static class JsonReportWriter
                         json.WriteString("fingerprint", fingerprint);
                     }
 
+                    if (finding.Field is { } field)
+                    {
+                        json.WriteString("field", field);
+                    }
+
                     json.WriteEndObject();
                 }
 

@@ -77,8 +77,14 @@ public static class SarifReportWriter
         };
     }
 
-    private static string Tag(string ruleId) =>
-        ruleId.StartsWith("code.", StringComparison.Ordinal) ? "code" : ruleId.StartsWith("secret.", StringComparison.Ordinal) ? "secrets" : "supply-chain";
+    private static string Tag(string ruleId) => ruleId[..Math.Max(0, ruleId.IndexOf('.', StringComparison.Ordinal))] switch
+    {
+        "code" => "code",
+        "secret" => "secrets",
+        "pii" or "data" or "privacy" => "privacy",
+        "leakage" => "data-leakage",
+        _ => "supply-chain",
+    };
 
     private static JsonObject Properties(Finding finding)
     {
@@ -96,6 +102,12 @@ public static class SarifReportWriter
         if (finding.Fingerprint is { } fingerprint)
         {
             properties["fingerprint"] = fingerprint;
+        }
+
+        // Data findings: the column the row/column location names (SARIF regions have no column names).
+        if (finding.Field is { } field)
+        {
+            properties["column"] = field;
         }
 
         return properties;
