@@ -84,7 +84,7 @@ public sealed class DataCorpusTests(Xunit.Abstractions.ITestOutputHelper output)
                 }
             }
 
-            Assert.DoesNotContain(report.Findings, f => f.Column is "id" or "amount" or "note");
+            Assert.DoesNotContain(report.Findings, f => f.Field is "id" or "amount" or "note");
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class DataCorpusTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var report = ModelScanner.ScanFile(Path.Combine(Root, "pii/arrays.npz"), "arrays.npz");
         var finding = Assert.Single(report.Findings, f => f.RuleId == "pii.email");
-        Assert.Equal("emails", finding.Column);
+        Assert.Equal("emails", finding.Field);
         Assert.Contains("3 of 3 rows", finding.Message, StringComparison.Ordinal);
     }
 
@@ -140,7 +140,7 @@ public sealed class DataCorpusTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(Severity.High, exact.Severity);
         Assert.StartsWith("20 of 200 test rows", exact.Message, StringComparison.Ordinal);
         Assert.Equal(2, exact.Line); // test row 0, after the header
-        Assert.Contains(report.Findings, f => f.RuleId == "leakage.label" && f.Column == "sentiment_code");
+        Assert.Contains(report.Findings, f => f.RuleId == "leakage.label" && f.Field == "sentiment_code");
         Assert.Contains(report.Findings, f => f.RuleId == "leakage.near-duplicate" && f.Message.StartsWith("15 of 200", StringComparison.Ordinal));
     }
 }

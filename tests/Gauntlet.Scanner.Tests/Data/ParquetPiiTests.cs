@@ -25,7 +25,7 @@ public sealed class ParquetPiiTests
         var report = ModelScanner.ScanBytes(stream.ToArray(), "people.parquet");
         Assert.Equal(ArtifactFormat.Parquet, report.Format);
         var email = Assert.Single(report.Findings, f => f.RuleId == "pii.email");
-        Assert.Equal("Email", email.Column);
+        Assert.Equal("Email", email.Field);
         Assert.Contains("30 of 30 rows", email.Message, StringComparison.Ordinal);
         var card = Assert.Single(report.Findings, f => f.RuleId == "pii.payment-card");
         Assert.Contains("15 of 30 rows", card.Message, StringComparison.Ordinal);

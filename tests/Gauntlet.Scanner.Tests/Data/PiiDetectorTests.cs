@@ -85,13 +85,13 @@ public sealed class PiiDetectorTests
         Assert.Equal(ArtifactFormat.Csv, report.Format);
         var email = Assert.Single(report.Findings, f => f.RuleId == "pii.email");
         Assert.Equal(Severity.Medium, email.Severity);
-        Assert.Equal("email", email.Column);
+        Assert.Equal("email", email.Field);
         Assert.Equal(2, email.Line);
         Assert.Contains("40 of 40 rows", email.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("ada0@example.com", email.Message, StringComparison.Ordinal);
         var card = Assert.Single(report.Findings, f => f.RuleId == "pii.payment-card");
         Assert.Equal(Severity.High, card.Severity);
-        Assert.Contains(report.Findings, f => f.RuleId == "pii.person-name" && f.Column == "name");
+        Assert.Contains(report.Findings, f => f.RuleId == "pii.person-name" && f.Field == "name");
         Assert.NotNull(report.Inventory);
         Assert.Equal(40, report.Inventory!.Rows);
     }

@@ -16,17 +16,17 @@ public sealed class PrivacyPolicyTests
         {
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-90));
             var report = ModelScanner.ScanFile(path, "people.csv", new ScanOptions { PrivacyPolicy = policy });
-            var notAllowed = report.Findings.Where(f => f.RuleId == "privacy.category-not-allowed").Select(f => f.Column).Order(StringComparer.Ordinal).ToList();
+            var notAllowed = report.Findings.Where(f => f.RuleId == "privacy.category-not-allowed").Select(f => f.Field).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(["card_number", "iban", "nhs_number", "ssn"], notAllowed);
             Assert.All(report.Findings.Where(f => f.RuleId == "privacy.category-not-allowed"), f => Assert.Contains("GDPR Art. 5(1)(c)", f.Message, StringComparison.Ordinal));
             var retention = Assert.Single(report.Findings, f => f.RuleId == "privacy.retention");
             Assert.Contains("90 days old", retention.Message, StringComparison.Ordinal);
             Assert.Contains("5(1)(e)", retention.Message, StringComparison.Ordinal);
             Assert.Contains("Art. 6(1)(a) and 7", Assert.Single(report.Findings, f => f.RuleId == "privacy.consent-missing").Message, StringComparison.Ordinal);
-            var pseudo = report.Findings.Where(f => f.RuleId == "privacy.pseudonymisation").Select(f => f.Column).ToHashSet();
+            var pseudo = report.Findings.Where(f => f.RuleId == "privacy.pseudonymisation").Select(f => f.Field).ToHashSet();
             Assert.Contains("email", pseudo);
             Assert.DoesNotContain("client_ip", pseudo);
-            Assert.Contains(report.Findings, f => f.RuleId == "privacy.special-category" && f.Column == "nhs_number" && f.Message.Contains("Art. 9", StringComparison.Ordinal));
+            Assert.Contains(report.Findings, f => f.RuleId == "privacy.special-category" && f.Field == "nhs_number" && f.Message.Contains("Art. 9", StringComparison.Ordinal));
         }
         finally
         {
