@@ -123,6 +123,18 @@ internal static class AttackCommand
             var set = evaluation.Set;
             NumericOption.CheckBatch(parse, "--batch", batchSize, set);
             var (loaded, classifier) = model.Load(parse, set);
+
+            // Tabular attacks keep every record valid under --schema (every column free without one).
+            if (evasion is Gauntlet.Attacks.Tabular.TabularAttack tabularAttack && evaluation.Schema is { } schema)
+            {
+                evasion = tabularAttack.WithSchema(schema);
+            }
+
+            if (evasion is Gauntlet.Attacks.Tabular.LowProFool && !classifier.HasGradients)
+            {
+                throw new UserInputException($"--attack lowprofool needs input gradients, and {loaded.Path} has none (a tree ensemble or SVM); use --attack tabular-boundary.");
+            }
+
             var range = classifier.InputRange;
             var width = range.Max - range.Min;
             if (descriptor.IsNormBounded && evasion.Norm == Norm.Linf && epsilon > width)

@@ -481,6 +481,8 @@ internal static class MlOps
 
         public bool PositiveWeights { get; init; }
 
+        public int Features { get; init; }
+
         public int Leaf(float[] x, int offset, int node)
         {
             for (var steps = 0; Mode[node] != Leaf_; steps++)
@@ -537,7 +539,22 @@ internal static class MlOps
         _ => throw new NotSupportedException($"{op}: node mode '{mode}' is not supported."),
     };
 
+    // Decoded ensembles per node: a model's node is decoded once, not on every query.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<OnnxNode, Forest> Forests = [];
+
     private static Forest ReadForest(OnnxNode n, string prefix, int features)
+    {
+        if (Forests.TryGetValue(n, out var cached) && cached.Features == features)
+        {
+            return cached;
+        }
+
+        var forest = DecodeForest(n, prefix, features);
+        Forests.AddOrUpdate(n, forest);
+        return forest;
+    }
+
+    private static Forest DecodeForest(OnnxNode n, string prefix, int features)
     {
         var op = n.OpType;
         var treeIds = Longs(n, "nodes_treeids");
@@ -611,11 +628,13 @@ internal static class MlOps
             throw new ArgumentException($"{op}: the {prefix}_* attributes differ in length.");
         }
 
+        // A two-class classifier whose weights all name one class id has one score column: fold them onto column 0.
+        var singleColumn = prefix == "class" && ClassLabels(n).Length == 2 && leafTargets.Distinct().Count() == 1;
         for (var i = 0; i < leafTrees.Length; i++)
         {
             var at = position.TryGetValue((leafTrees[i], leafNodes[i]), out var p) ? p
                 : throw new ArgumentException($"{op}: weight {i} names missing node {leafNodes[i]} of tree {leafTrees[i]}.");
-            (leaves[at] ??= []).Add((checked((int)leafTargets[i]), leafWeights[i]));
+            (leaves[at] ??= []).Add((singleColumn ? 0 : checked((int)leafTargets[i]), leafWeights[i]));
         }
 
         // Cycles are caught while walking (Forest.Leaf bounds the path by the node count).
@@ -630,6 +649,7 @@ internal static class MlOps
             Roots = [.. roots],
             Leaves = leaves,
             PositiveWeights = leafWeights.All(w => w >= 0),
+            Features = features,
         };
     }
 
@@ -703,25 +723,8 @@ internal static class MlOps
         var (x, rows, features) = Matrix(n, input);
         var classes = ClassLabels(n);
         var forest = ReadForest(n, "class", features);
-        var classIds = Longs(n, "class_ids");
-        var single = classes.Length == 2 && classIds.Distinct().Count() == 1;
+        var single = classes.Length == 2 && Longs(n, "class_ids").Distinct().Count() == 1;
         var targets = single ? 1 : classes.Length;
-        if (single)
-        {
-            // Binary with one score column: the weights name one class id; fold them onto column 0.
-            foreach (var list in forest.Leaves)
-            {
-                if (list is null)
-                {
-                    continue;
-                }
-
-                for (var i = 0; i < list.Count; i++)
-                {
-                    list[i] = (0, list[i].Weight);
-                }
-            }
-        }
 
         var sums = Aggregate(forest, x, rows, features, targets, "SUM", n.OpType);
         AddBase(n, sums, rows, targets);
