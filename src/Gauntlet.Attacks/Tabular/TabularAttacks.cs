@@ -277,15 +277,15 @@ public sealed class TabularBoundary : TabularAttack
     };
 
     /// <summary>Creates the attack.</summary>
-    /// <param name="maxQueries">Model queries per sample (≥ 10).</param>
+    /// <param name="maxQueries">Model queries per sample (≥ 3).</param>
     /// <param name="schema">The constraints, or null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The budget is below 10.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is below 3.</exception>
     public TabularBoundary(int maxQueries = 500, TabularSchema? schema = null)
         : base(schema)
     {
-        if (maxQueries < 10)
+        if (maxQueries < 3)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxQueries), $"tabular-boundary: max queries {maxQueries}; expected ≥ 10.");
+            throw new ArgumentOutOfRangeException(nameof(maxQueries), $"tabular-boundary: max queries {maxQueries}; expected ≥ 3.");
         }
 
         MaxQueries = maxQueries;
@@ -366,8 +366,9 @@ public sealed class TabularBoundary : TabularAttack
             best = BinarySearch(original, best, schema, Adversarial, 12);
 
             // Boundary walk: a random scaled step around the current point plus a step towards the original.
+            // Bounded by tries as well as queries: a projected step that is not closer costs no query.
             var stepSize = 0.5;
-            while (queries < MaxQueries)
+            for (var tries = 0; queries < MaxQueries && tries < 4 * MaxQueries; tries++)
             {
                 var distance = Distance(best, original, scale);
                 if (distance == 0)
