@@ -75,6 +75,21 @@ public static class AttackCatalog
         });
     }
 
+    /// <summary>
+    /// False for attacks whose loss needs more classes than the model has: the DLR losses rank the
+    /// third-largest logit (APGD-DLR needs 3 classes) and targeted DLR a fourth (APGD-T needs 4), so
+    /// a binary tabular classifier runs the rest of the ensemble without them.
+    /// </summary>
+    /// <param name="name">A canonical attack name.</param>
+    /// <param name="classCount">The model's class count.</param>
+    /// <returns>Whether the attack can run.</returns>
+    public static bool AppliesTo(string name, int classCount) => name switch
+    {
+        "apgd-t" => classCount >= 4,
+        "apgd-dlr" => classCount >= 3,
+        _ => true,
+    };
+
     /// <summary>The category's id in reports: <c>white_box</c>, <c>black_box</c> or <c>noise</c>.</summary>
     public static string Id(this AttackerCategory category) => category switch
     {

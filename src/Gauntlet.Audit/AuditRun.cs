@@ -87,7 +87,7 @@ internal sealed class AuditRun
     {
         var norm = threat.Norm == "l2" ? Norm.L2 : Norm.Linf;
         var n = _data.Count;
-        var ordered = AttackCatalog.InRunOrder(threat.Attacks);
+        var ordered = AttackCatalog.InRunOrder(threat.Attacks).Where(a => AttackCatalog.AppliesTo(a, _model.ClassCount)).ToList();
         var envelope = new Dictionary<AttackerCategory, bool[]>
         {
             [AttackerCategory.Noise] = new bool[n],

@@ -109,6 +109,9 @@ public sealed class SecurityAudit
     /// <summary>Known members and non-members of the training set; the privacy module runs only with them.</summary>
     public Gauntlet.Privacy.Membership.MembershipData? Membership { get; init; }
 
+    /// <summary>For tabular data: feature names, schema and the protected attribute, handed to every module through <see cref="Assessments.AuditContext.AuditData"/>; null for images.</summary>
+    public Assessments.AuditData? AuditData { get; init; }
+
     /// <summary>Runs the audit. Cancellation or the plan's time budget end it early with a report marked partial.</summary>
     /// <param name="progress">Receives progress after each batch.</param>
     /// <param name="cancellation">Cancels the audit; the report covers the budgets finished so far.</param>
@@ -116,7 +119,7 @@ public sealed class SecurityAudit
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock, _allData) { Membership = Membership };
+        var context = new AuditContext(_subject, _data, _plan, Artifacts, progress, cancellation, clock, _allData) { Membership = Membership, AuditData = AuditData };
         // Opt-in modules join only when asked for; a default audit's module list is unchanged.
         var modules = Modules.Concat(AssessmentCatalog.OptIn.Where(m => !Modules.Contains(m) && (Backdoor || _plan.Assessments?.Contains(m.Id) == true))).ToList();
         var selected = modules.Where(m => _plan.Assessments is null || _plan.Assessments.Contains(m.Id) || (Backdoor && AssessmentCatalog.OptIn.Contains(m))).ToList();

@@ -52,7 +52,11 @@ internal sealed class ModelArguments
         RequireImages(data);
         var loaded = path == DemoModel.Name || path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? LoadOnnx(path, data) : ModelFile.Load(path);
         var range = CheckDataFitsModel(parse, data, loaded);
-        var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"));
+        var hasGradients = loaded.Network.Children().Select(c => c.Value).OfType<Gauntlet.Onnx.OnnxTabularModel>().FirstOrDefault() is not { } tabular || tabular.Classifier.HasGradients;
+        var classifier = new ModuleClassifier(loaded.Network, loaded.SampleShape, loaded.ClassCount, range, ParseList(parse.GetValue(Mean), "--mean"), ParseList(parse.GetValue(Std), "--std"))
+        {
+            HasGradients = hasGradients,
+        };
         return (loaded, classifier);
     }
 
@@ -96,6 +100,20 @@ internal sealed class ModelArguments
             throw new UserInputException($"--input-range: {ex.Message}");
         }
 
+        // A table's columns have their own scales (an income, an age): unless --input-range is given,
+        // the range spans the data, and per-feature bounds come from --schema.
+        if (loaded.Architecture == TabularArchitecture && parse.GetResult(InputRange) is not { Implicit: false })
+        {
+            var values = data.Images.ReadOnlySpan;
+            var (lo, hi) = (float.PositiveInfinity, float.NegativeInfinity);
+            foreach (var v in values)
+            {
+                (lo, hi) = float.IsFinite(v) ? (Math.Min(lo, v), Math.Max(hi, v)) : (lo, hi);
+            }
+
+            range = new InputRange(lo, hi > lo ? hi : lo + 1);
+        }
+
         var images = data.Images.ReadOnlySpan;
         for (var i = 0; i < images.Length; i++)
         {
@@ -123,6 +141,9 @@ internal sealed class ModelArguments
         }
     }
 
+    /// <summary>The architecture name of an ONNX model run on table rows (<see cref="Gauntlet.Onnx.OnnxTabularModel"/>).</summary>
+    public const string TabularArchitecture = "onnx-tabular";
+
     // ONNX graphs declare the input shape (often with a symbolic batch) but not the class count:
     // one forward pass on the first image yields K.
     private static LoadedModel LoadOnnx(string path, LabeledImages data)
@@ -143,6 +164,22 @@ internal sealed class ModelArguments
 
         var declared = network.Input.Shape;
         var sample = data.Images.Shape.Dims[1..].ToArray();
+
+        // Table rows arrive as [N, 1, 1, F] records; a graph over [N, F] features runs them flattened.
+        if (declared is { Count: 2 } && sample is [1, 1, var width])
+        {
+            if (declared[1].Value is { } f && f != width)
+            {
+                throw new UserInputException($"{data.Source}: rows have {width} feature columns but {path} declares input '{network.Input.Name}' with {f}.");
+            }
+
+            var tabular = new Gauntlet.Onnx.OnnxTabularModel(network);
+            var count = tabular.Forward(data.Take(1).Images) is { Rank: 2 } probe && probe.Dim(1) >= 2 ? probe.Dim(1)
+                : throw new UserInputException($"{path}: the model's scores for one row are not [1, K] with K ≥ 2 classes.");
+            var classNames = data.ClassCount == count ? data.ClassNames : [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+            return new LoadedModel(TabularArchitecture, new Gauntlet.Tensors.Nn.Sequential(tabular), new Gauntlet.Tensors.Shape(sample), count, classNames, path);
+        }
+
         if (declared is { Count: > 1 })
         {
             var dims = declared.Skip(1).ToArray();

@@ -56,6 +56,38 @@ public sealed class LabeledTable
 
     /// <summary>Where the data came from, for reports and errors.</summary>
     public string Source { get; }
+
+    /// <summary>
+    /// The table as records for the model and attack pipeline: <c>[N, 1, 1, F]</c> "images" of one
+    /// row each (a tabular model wrapper flattens them back to <c>[N, F]</c>), with the same labels,
+    /// class names and source.
+    /// </summary>
+    /// <returns>The records.</returns>
+    public LabeledImages ToRecords() =>
+        new(Tensor.FromArray(Features.ToArray(), Count, 1, 1, Features.Dim(1)), Labels, ClassCount, Source, ClassNames);
+
+    /// <summary>The values of feature column <paramref name="name"/>, one per row.</summary>
+    /// <param name="name">The column name.</param>
+    /// <returns>The values.</returns>
+    /// <exception cref="InvalidDataException">No feature column has that name; the message lists them.</exception>
+    public float[] Column(string name)
+    {
+        var index = FeatureNames.ToList().IndexOf(name);
+        if (index < 0)
+        {
+            throw new InvalidDataException($"{Source}: no feature column '{name}' (columns: {string.Join(", ", FeatureNames)}).");
+        }
+
+        var f = Features.Dim(1);
+        var data = Features.ReadOnlySpan;
+        var values = new float[Count];
+        for (var r = 0; r < values.Length; r++)
+        {
+            values[r] = data[(r * f) + index];
+        }
+
+        return values;
+    }
 }
 
 /// <summary>

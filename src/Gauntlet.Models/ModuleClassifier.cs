@@ -79,6 +79,9 @@ public sealed class ModuleClassifier : IClassifier
     /// <inheritdoc />
     public InputRange InputRange { get; }
 
+    /// <summary>False for a network without input gradients (a tree ensemble in an ONNX pipeline): white-box attacks and audits skip it. Default: true.</summary>
+    public bool HasGradients { get; init; } = true;
+
     /// <inheritdoc />
     public long QueryCount => Interlocked.Read(ref _queries);
 

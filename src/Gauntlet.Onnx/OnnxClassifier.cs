@@ -41,6 +41,15 @@ public sealed class OnnxClassifier : Module
     /// <returns>The classifier.</returns>
     public static OnnxClassifier Load(string path) => new(OnnxModel.Load(path));
 
+    /// <summary>
+    /// False when the graph holds operators without input gradients (tree ensembles, SVMs):
+    /// white-box attacks do not apply to such a model, only decision- and score-based ones.
+    /// </summary>
+    public bool HasGradients => !_session.HasNonDifferentiableOps;
+
+    /// <summary>True when the scores are class probabilities from an ONNX-ML classifier (see <see cref="OnnxSession.ScoresAreProbabilities"/>).</summary>
+    public bool ScoresAreProbabilities => _session.ScoresAreProbabilities;
+
     /// <summary>The underlying session.</summary>
     public OnnxSession Session => _session;
 

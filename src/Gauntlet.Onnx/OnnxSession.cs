@@ -69,6 +69,65 @@ public sealed class OnnxSession
         PenultimateValue = _order.LastOrDefault(n =>
             n.OpType is "Gemm" or "MatMul" && (n.Domain.Length == 0 || n.Domain == "ai.onnx")
             && n.Inputs.Count > 0 && n.Inputs[0].Length > 0 && !_constants.ContainsKey(n.Inputs[0]))?.Inputs[0];
+        ScoreOutput = PickScoreOutput(model);
+    }
+
+    /// <summary>
+    /// The output <see cref="Forward"/> returns: the first output, unless the graph has several and
+    /// the first is not float (a scikit-learn classifier's label output): then the probability
+    /// output (a ZipMap's, which is the probability tensor here), else the first float output.
+    /// </summary>
+    public string ScoreOutput { get; }
+
+    /// <summary>True when some node's output does not depend differentiably on its input (a tree ensemble, an SVM): input gradients through the graph are then zero or absent.</summary>
+    public bool HasNonDifferentiableOps => _model.Graph.Nodes.Any(n => n.Domain == MlOps.Domain && MlOps.NonDifferentiable.Contains(n.OpType));
+
+    /// <summary>
+    /// True when <see cref="ScoreOutput"/> holds class probabilities: it comes (through ZipMap,
+    /// Identity or Cast) from an ONNX-ML classifier whose scores are probabilities (post_transform
+    /// SOFTMAX, LOGISTIC or SOFTMAX_ZERO, or a tree ensemble averaging positive leaf weights).
+    /// </summary>
+    public bool ScoresAreProbabilities
+    {
+        get
+        {
+            var producers = _model.Graph.Nodes.SelectMany(n => n.Outputs.Select((o, i) => (o, n, i))).Where(t => t.o.Length > 0)
+                .GroupBy(t => t.o, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.First().n, g.First().i), StringComparer.Ordinal);
+            var name = ScoreOutput;
+            for (var hops = 0; hops < 8 && producers.TryGetValue(name, out var p); hops++)
+            {
+                if (p.n.OpType is "ZipMap" or "Identity" or "Cast" && p.n.Inputs.Count > 0)
+                {
+                    name = p.n.Inputs[0];
+                    continue;
+                }
+
+                if (p.n.Domain != MlOps.Domain || p.i != 1 || !p.n.OpType.EndsWith("Classifier", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                var post = p.n.GetString("post_transform") ?? "NONE";
+                return post is "SOFTMAX" or "LOGISTIC" or "SOFTMAX_ZERO"
+                    || (post == "NONE" && p.n.OpType == "TreeEnsembleClassifier" && (p.n.Attributes.TryGetValue("class_weights", out var w) ? w.Floats.All(v => v >= 0) : false));
+            }
+
+            return false;
+        }
+    }
+
+    private static string PickScoreOutput(OnnxModel model)
+    {
+        var outputs = model.Graph.Outputs;
+        if (outputs.Count < 2 || outputs[0].ElementType is OnnxDataType.Float or OnnxDataType.Double)
+        {
+            return outputs.Count == 0 ? "" : outputs[0].Name;
+        }
+
+        var zipped = model.Graph.Nodes.Where(n => n.OpType == "ZipMap" && n.Domain == MlOps.Domain).SelectMany(n => n.Outputs).ToHashSet(StringComparer.Ordinal);
+        return (outputs.FirstOrDefault(o => zipped.Contains(o.Name))
+            ?? outputs.FirstOrDefault(o => o.ElementType is OnnxDataType.Float or OnnxDataType.Double)
+            ?? outputs[0]).Name;
     }
 
     /// <summary>
@@ -84,7 +143,7 @@ public sealed class OnnxSession
     /// <summary>The model.</summary>
     public OnnxModel Model => _model;
 
-    /// <summary>Operator types this executor implements (default domain).</summary>
+    /// <summary>Operator types this executor implements: default-domain names, and <c>ai.onnx.ml.</c>-qualified names for the ONNX-ML operators.</summary>
     public static IReadOnlySet<string> SupportedOps => OnnxOperatorTable.Supported;
 
     /// <summary>The distinct operators in <paramref name="model"/> that are not supported, sorted.</summary>
@@ -94,8 +153,8 @@ public sealed class OnnxSession
     {
         ArgumentNullException.ThrowIfNull(model);
         return [.. model.Graph.Nodes
-            .Where(n => !(n.Domain.Length == 0 || n.Domain == "ai.onnx") || !OnnxOperatorTable.Supported.Contains(n.OpType))
-            .Select(n => n.Domain.Length == 0 || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
+            .Select(OnnxOperatorTable.Key)
+            .Where(k => !OnnxOperatorTable.Supported.Contains(k))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
     }
@@ -235,18 +294,18 @@ public sealed class OnnxSession
     }
 
     /// <summary>
-    /// Runs a single-input, single-output float graph (e.g. a classifier) differentiably.
+    /// Runs a single-input float graph (e.g. a classifier) differentiably.
     /// </summary>
     /// <param name="input">The input tensor (may require a gradient).</param>
-    /// <returns>The first output.</returns>
+    /// <returns>The <see cref="ScoreOutput"/> output.</returns>
     /// <exception cref="InvalidOperationException">The output is not a float tensor.</exception>
     public Tensor Forward(Tensor input)
     {
         var first = _model.Graph.RuntimeInputs.FirstOrDefault()
             ?? throw new InvalidOperationException("ONNX: the graph has no runtime inputs.");
         var outputs = Run(new Dictionary<string, OnnxValue> { [first.Name] = OnnxValue.FromTensor(input) });
-        return outputs[_model.Graph.Outputs[0].Name].Float
-            ?? throw new InvalidOperationException($"ONNX: output '{_model.Graph.Outputs[0].Name}' is not a float tensor.");
+        return outputs[ScoreOutput].Float
+            ?? throw new InvalidOperationException($"ONNX: output '{ScoreOutput}' is not a float tensor.");
     }
 
     private static OnnxNode[] TopologicalOrder(OnnxModel model)

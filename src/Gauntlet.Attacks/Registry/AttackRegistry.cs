@@ -41,6 +41,8 @@ public static class AttackRegistry
         AttackSequence.AutoAttackDescriptor,
         SquareAttack.Descriptor,
         HopSkipJump.Descriptor,
+        Tabular.LowProFool.Descriptor,
+        Tabular.TabularBoundary.Descriptor,
         RandomNoise.GaussianDescriptor,
         RandomNoise.UniformDescriptor,
         RandomNoise.SaltAndPepperDescriptor,

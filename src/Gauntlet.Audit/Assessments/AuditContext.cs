@@ -46,6 +46,9 @@ public sealed class AuditContext
     /// <summary>Known members and non-members of the model's training set for the privacy module (<c>--members</c>, <c>--nonmembers</c>), or null.</summary>
     public Gauntlet.Privacy.Membership.MembershipData? Membership { get; init; }
 
+    /// <summary>For tabular data: feature names, schema and the protected attribute (<c>--protected</c>); null for images.</summary>
+    public AuditData? AuditData { get; init; }
+
     /// <summary>Cancels the audit (Ctrl-C).</summary>
     public CancellationToken Cancellation { get; }
 

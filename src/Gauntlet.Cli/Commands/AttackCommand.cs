@@ -48,6 +48,8 @@ internal static class AttackCommand
             attack, norm, eps, steps, stepSize, restarts, randomStart, data, labels, limit, batch, seed, json, targeted, list, maxQueries, saveExamples, examples, patchSize, patchTarget, noLimits,
         };
         model.AddTo(command);
+        var tabular = new TabularArguments();
+        tabular.AddTo(command);
         // `attack --list` needs no model; every other use does, which the action checks.
         model.Model.Arity = ArgumentArity.ZeroOrOne;
         command.SetAction(parse =>
@@ -66,7 +68,7 @@ internal static class AttackCommand
             var epsilon = parse.GetValue(eps);
             var batchSize = parse.GetValue(batch);
             // Outputs are checked before anything is loaded or attacked: a bad path costs nothing.
-            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
+            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), .. tabular.Inputs(parse)]);
             outputs.Folder("--save-examples", parse.GetValue(saveExamples), [IndexFile, PatchFile], IsExampleFile);
             outputs.File("--json", parse.GetValue(json));
             var ui = outputs.ConsoleFor(console);
@@ -117,9 +119,22 @@ internal static class AttackCommand
                 throw new UserInputException($"{OptionFor(ex.ParamName)}: {ex.Message}");
             }
 
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            var evaluation = tabular.LoadEvaluation(parse, parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            var set = evaluation.Set;
             NumericOption.CheckBatch(parse, "--batch", batchSize, set);
             var (loaded, classifier) = model.Load(parse, set);
+
+            // Tabular attacks keep every record valid under --schema (every column free without one).
+            if (evasion is Gauntlet.Attacks.Tabular.TabularAttack tabularAttack && evaluation.Schema is { } schema)
+            {
+                evasion = tabularAttack.WithSchema(schema);
+            }
+
+            if (evasion is Gauntlet.Attacks.Tabular.LowProFool && !classifier.HasGradients)
+            {
+                throw new UserInputException($"--attack lowprofool needs input gradients, and {loaded.Path} has none (a tree ensemble or SVM); use --attack tabular-boundary.");
+            }
+
             var range = classifier.InputRange;
             var width = range.Max - range.Min;
             if (descriptor.IsNormBounded && evasion.Norm == Norm.Linf && epsilon > width)

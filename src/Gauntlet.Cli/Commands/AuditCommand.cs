@@ -42,6 +42,10 @@ internal static class AuditCommand
             data, labels, plan, output, samples, seed, failUnder, timeBudget, listAttacks, artifacts, assessments, members, membersLabels, nonMembers, nonMembersLabels, backdoor, noLimits, defense,
         };
         model.AddTo(command);
+        var tabular = new TabularArguments();
+        tabular.AddTo(command);
+        var protectedColumn = new Option<string?>("--protected") { Description = "For --data a CSV table: the protected attribute's feature column (for example sex); its value per audited row is carried to the audit modules as the row's group." };
+        command.Options.Add(protectedColumn);
         var register = new Option<string?>("--register") { Description = "Attach the audit report to this registry version (MODEL@VERSION or MODEL@ALIAS; see 'gauntlet registry') once it is written." };
         var registry = RegistryCommand.RegistryOption();
         command.Options.Add(register);
@@ -75,12 +79,14 @@ internal static class AuditCommand
 
             // The report folder is checked before the model is loaded or attacked: a bad path costs nothing.
             using var outputs = new CommandOutputs(parse, [
-                .. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), parse.GetValue(plan), .. artifactPaths,
+                .. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), parse.GetValue(plan), .. artifactPaths, .. tabular.Inputs(parse),
                 .. CommandOutputs.DataInputs(parse.GetValue(members), parse.GetValue(membersLabels)), .. CommandOutputs.DataInputs(parse.GetValue(nonMembers), parse.GetValue(nonMembersLabels))]);
             outputs.Folder("--out", parse.GetValue(output), [.. ReportWriter.Formats.Select(ReportWriter.FileName)]);
 
             // The plan's samples, and enough beyond them for the privacy module's extraction (its queries and held-out images).
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, Math.Max(auditPlan.Samples, Gauntlet.Audit.Assessments.PrivacyAssessment.ExtractionImages), parse.GetValue(labels));
+            var evaluation = tabular.LoadEvaluation(parse, parse.GetValue(data)!, Math.Max(auditPlan.Samples, Gauntlet.Audit.Assessments.PrivacyAssessment.ExtractionImages), parse.GetValue(labels));
+            var set = evaluation.Set;
+            var auditData = TabularAuditData(evaluation, parse.GetValue(protectedColumn));
             var (loaded, classifier) = model.Load(parse, set);
             var path = parse.GetValue(model.Model)!;
             var sha = path == DemoModel.Name ? AuditSubject.Hash(DemoModel.OnnxBytes()) : AuditSubject.HashFile(path);
@@ -99,7 +105,7 @@ internal static class AuditCommand
             // --defense: the undefended model is audited first (no files), then the defended one is the report.
             var undefended = parse.GetValue(defense) is not null ? AuditDefense.Baseline(console, subject, set, auditPlan, artifactPaths, membership) : null;
             subject = undefended is null ? subject : AuditDefense.Defended(subject, parse.GetValue(defense)!, auditPlan.Seed);
-            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership, Backdoor = parse.GetValue(backdoor) };
+            var audit = new SecurityAudit(subject, set, auditPlan) { FailUnder = threshold, Artifacts = artifactPaths, Membership = membership, Backdoor = parse.GetValue(backdoor), AuditData = auditData };
             var outDir = parse.GetValue(output)!;
 
             using var cancellation = new CancellationTokenSource();
@@ -157,6 +163,34 @@ internal static class AuditCommand
             return report.Passed ? CliApp.ExitOk : CliApp.ExitFindings;
         });
         return command;
+    }
+
+    // The table's feature names, schema and protected attribute for the audit modules; null for images.
+    private static Gauntlet.Audit.Assessments.AuditData? TabularAuditData(EvaluationData evaluation, string? protectedName)
+    {
+        if (evaluation.Table is not { } table)
+        {
+            return protectedName is null ? null
+                : throw new UserInputException($"--protected {protectedName}: only for --data a CSV table; images carry no attribute columns.");
+        }
+
+        Gauntlet.Audit.Assessments.ProtectedAttribute? attribute = null;
+        if (protectedName is not null)
+        {
+            float[] values;
+            try
+            {
+                values = table.Column(protectedName);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new UserInputException($"--protected {protectedName}: {ex.Message}");
+            }
+
+            attribute = Gauntlet.Audit.Assessments.ProtectedAttribute.FromValues(protectedName, values);
+        }
+
+        return new Gauntlet.Audit.Assessments.AuditData(table.FeatureNames, evaluation.Schema!, attribute);
     }
 
     private static AuditPlan LoadPlan(string? path, int? samples, int? seed, double? timeBudget, string[]? assessments, bool noLimits)

@@ -22,14 +22,16 @@ internal static class EvalCommand
         var noLimits = NumericOption.NoLimits();
         var command = new Command("eval", "Measure a model's clean accuracy, per-class accuracy and confusion matrix.") { data, labels, limit, json, batch, noLimits };
         model.AddTo(command);
+        var tabular = new TabularArguments();
+        tabular.AddTo(command);
         command.SetAction(parse =>
         {
             // Outputs are checked before anything is loaded: a bad path costs nothing.
-            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels))]);
+            using var outputs = new CommandOutputs(parse, [.. CommandOutputs.ModelInputs(parse.GetValue(model.Model)), .. CommandOutputs.DataInputs(parse.GetValue(data), parse.GetValue(labels)), .. tabular.Inputs(parse)]);
             outputs.File("--json", parse.GetValue(json));
             var ui = outputs.ConsoleFor(console);
 
-            var set = DataArguments.LoadEvaluation(parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels));
+            var set = tabular.LoadEvaluation(parse, parse.GetValue(data)!, parse.GetValue(limit), parse.GetValue(labels)).Set;
             NumericOption.CheckBatch(parse, "--batch", parse.GetValue(batch), set);
             var (loaded, classifier) = model.Load(parse, set);
             var k = loaded.ClassCount;
@@ -55,7 +57,7 @@ internal static class EvalCommand
                 table.AddRow(Markup.Escape(loaded.ClassNames[c]), n.ToString(CultureInfo.InvariantCulture), acc?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
             }
 
-            ui.MarkupLine($"[bold]accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/] on {set.Count:N0} images ({Markup.Escape(set.Source)}), model {Markup.Escape(loaded.Path)} ({loaded.Architecture})");
+            ui.MarkupLine($"[bold]accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/] on {set.Count:N0} {(TabularArguments.IsTable(parse.GetValue(data)) ? "rows" : "images")} ({Markup.Escape(set.Source)}), model {Markup.Escape(loaded.Path)} ({loaded.Architecture})");
             ui.Write(table);
             var matrix = new Table().AddColumn("true \\ predicted");
             for (var p = 0; p < k; p++)

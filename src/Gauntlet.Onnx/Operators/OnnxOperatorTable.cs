@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Gauntlet.Onnx.Operators;
 
 /// <summary>
-/// The executor's dispatch table: default-domain operator type → kernel. The table is the list
+/// The executor's dispatch table: operator type (domain-qualified outside the default domain) → kernel. The table is the list
 /// of supported operators (<see cref="OnnxSession.SupportedOps"/>); an operator is supported
 /// exactly when one family registers it, so there is no second list to keep in sync.
 /// </summary>
@@ -17,9 +17,16 @@ internal static class OnnxOperatorTable
     /// <summary>Runs <paramref name="node"/> with its kernel.</summary>
     /// <exception cref="NotSupportedException">The operator is not in the table, or uses an attribute value or type its kernel lacks.</exception>
     public static OnnxValue?[] Execute(OnnxNode node, OnnxValue?[] inputs, long opset) =>
-        Kernels.TryGetValue(node.OpType, out var kernel)
+        Kernels.TryGetValue(Key(node), out var kernel)
             ? kernel(node, inputs, opset)
-            : throw new NotSupportedException($"ONNX: operator {node.OpType} is not supported.");
+            : throw new NotSupportedException($"ONNX: operator {Key(node)} is not supported.");
+
+    /// <summary>
+    /// The table key of <paramref name="node"/>: its operator type in the default domain (""
+    /// or "ai.onnx"), else the domain-qualified name, e.g. <c>ai.onnx.ml.TreeEnsembleClassifier</c>.
+    /// </summary>
+    public static string Key(OnnxNode node) =>
+        node.Domain.Length == 0 || node.Domain == "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
 
     private static FrozenDictionary<string, OnnxKernel> Build()
     {
@@ -37,6 +44,7 @@ internal static class OnnxOperatorTable
         ReductionOps.Register(registry);
         LogicOps.Register(registry);
         TypeOps.Register(registry);
+        MlOps.Register(registry);
         return registry.Kernels.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

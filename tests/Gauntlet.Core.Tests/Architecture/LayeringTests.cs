@@ -68,6 +68,9 @@ public sealed class LayeringTests
         ["Gauntlet.Poisoning"] = ["MathNet.Numerics"],
         ["Gauntlet.Privacy"] = ["MathNet.Numerics"],
         ["Gauntlet.Audit"] = ["YamlDotNet"],
+
+        // YamlDotNet: tabular feature schemas (--schema schema.yaml, docs/tabular.md) are YAML files.
+        ["Gauntlet.Data"] = ["YamlDotNet"],
         // The registry's two databases (SQLite embedded by default, PostgreSQL for teams); only
         // governance talks to a database.
         // YamlDotNet: compliance policies are YAML files (docs/governance.md, "Compliance").
