@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Gauntlet.Core.Text;
 
 namespace Gauntlet.Audit.Reporting;
 
@@ -53,7 +54,7 @@ public static class JUnitReport
             c.Detail)).ToList()));
 
         var root = new XElement("testsuites",
-            new XAttribute("name", Clean("gauntlet audit " + report.Model.Path)),
+            new XAttribute("name", XmlSafeText.Clean("gauntlet audit " + report.Model.Path)),
             new XAttribute("tests", suites.Sum(s => s.Cases.Count)),
             new XAttribute("failures", suites.Sum(s => s.Cases.Count(c => c.FailureType is not null))),
             new XAttribute("errors", 0),
@@ -63,25 +64,25 @@ public static class JUnitReport
         foreach (var (name, cases) in suites)
         {
             var suite = new XElement("testsuite",
-                new XAttribute("name", Clean(name)),
+                new XAttribute("name", XmlSafeText.Clean(name)),
                 new XAttribute("id", id++),
                 new XAttribute("tests", cases.Count),
                 new XAttribute("failures", cases.Count(c => c.FailureType is not null)),
                 new XAttribute("errors", 0),
                 new XAttribute("skipped", 0),
                 new XAttribute("time", Seconds(cases.Sum(c => c.Seconds))),
-                new XAttribute("timestamp", Clean(report.Reproducibility.StartedAt)),
+                new XAttribute("timestamp", XmlSafeText.Clean(report.Reproducibility.StartedAt)),
                 Properties(report));
             foreach (var c in cases)
             {
-                var element = new XElement("testcase", new XAttribute("name", Clean(c.Name)), new XAttribute("classname", Clean(c.ClassName)), new XAttribute("time", Seconds(c.Seconds)));
+                var element = new XElement("testcase", new XAttribute("name", XmlSafeText.Clean(c.Name)), new XAttribute("classname", XmlSafeText.Clean(c.ClassName)), new XAttribute("time", Seconds(c.Seconds)));
                 if (c.FailureType is not null)
                 {
-                    element.Add(new XElement("failure", new XAttribute("message", Clean(c.FailureMessage!)), new XAttribute("type", c.FailureType), Clean(c.FailureMessage!)));
+                    element.Add(new XElement("failure", new XAttribute("message", XmlSafeText.Clean(c.FailureMessage!)), new XAttribute("type", c.FailureType), XmlSafeText.Clean(c.FailureMessage!)));
                 }
                 else if (c.Detail is not null)
                 {
-                    element.Add(new XElement("system-out", Clean(c.Detail)));
+                    element.Add(new XElement("system-out", XmlSafeText.Clean(c.Detail)));
                 }
 
                 suite.Add(element);
@@ -145,36 +146,7 @@ public static class JUnitReport
             Property("grade", report.Scorecard.Grade ?? "incomplete"));
     }
 
-    private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", Clean(value)));
+    private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", XmlSafeText.Clean(value)));
 
     private static string Seconds(double seconds) => ReportText.Number(seconds, 3);
-
-    /// <summary>Drops characters XML 1.0 cannot hold at all (most control characters, lone surrogates); escaping is XmlWriter's.</summary>
-    private static string Clean(string text)
-    {
-        if (text.All(c => XmlConvert.IsXmlChar(c)) && !text.Any(char.IsSurrogate))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(text[i]).Append(text[i + 1]);
-                i++;
-            }
-            else if (XmlConvert.IsXmlChar(text[i]))
-            {
-                builder.Append(text[i]);
-            }
-            else
-            {
-                builder.Append('\uFFFD');
-            }
-        }
-
-        return builder.ToString();
-    }
 }

@@ -8,6 +8,7 @@ using System.Xml.Linq;
 using Gauntlet.Core;
 using Gauntlet.Core.IO;
 using Gauntlet.Core.Sarif;
+using Gauntlet.Core.Text;
 using Gauntlet.Reporting;
 
 namespace Gauntlet.Llm.Scanning;
@@ -194,7 +195,7 @@ public static class LlmReportWriter
     {
         ArgumentNullException.ThrowIfNull(report);
         var root = new XElement("testsuites",
-            new XAttribute("name", Clean("gauntlet llm-scan " + report.Target)),
+            new XAttribute("name", XmlSafeText.Clean("gauntlet llm-scan " + report.Target)),
             new XAttribute("tests", report.Attempts.Count),
             new XAttribute("failures", report.Attempts.Count(a => a.Success)),
             new XAttribute("errors", report.Errors),
@@ -222,12 +223,12 @@ public static class LlmReportWriter
                 var element = new XElement("testcase", new XAttribute("name", c.Probe), new XAttribute("classname", "gauntlet.llm." + c.Family), new XAttribute("time", Seconds(c.Seconds)));
                 if (c.Error is not null)
                 {
-                    element.Add(new XElement("error", new XAttribute("message", Clean(c.Error)), new XAttribute("type", "target")));
+                    element.Add(new XElement("error", new XAttribute("message", XmlSafeText.Clean(c.Error)), new XAttribute("type", "target")));
                 }
                 else if (c.Success)
                 {
                     var message = "attack succeeded: " + string.Join("; ", c.Detectors.SelectMany(d => d.Reasons).Take(3));
-                    element.Add(new XElement("failure", new XAttribute("message", Clean(message)), new XAttribute("type", "attack"), Clean(c.Response)));
+                    element.Add(new XElement("failure", new XAttribute("message", XmlSafeText.Clean(message)), new XAttribute("type", "attack"), XmlSafeText.Clean(c.Response)));
                 }
 
                 suite.Add(element);
@@ -247,28 +248,4 @@ public static class LlmReportWriter
     }
 
     private static string Seconds(double seconds) => ReportFormat.Number(seconds, 3);
-
-    /// <summary>Drops what XML 1.0 cannot hold (control characters, lone surrogates); probes carry invisible Unicode on purpose.</summary>
-    private static string Clean(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                builder.Append(text[i]).Append(text[i + 1]);
-                i++;
-            }
-            else if (XmlConvert.IsXmlChar(text[i]))
-            {
-                builder.Append(text[i]);
-            }
-            else
-            {
-                builder.Append('\uFFFD');
-            }
-        }
-
-        return builder.ToString();
-    }
 }
