@@ -270,7 +270,7 @@ public sealed class TabularBoundary : TabularAttack
         Norms = [Norm.L2],
         SupportsTargeted = true,
         Parameters = [AttackParameter.MaxQueries(500)],
-        CostRank = 62,
+        CostRank = 13,
         Description = "Tables, label-only: start from a valid record of the wanted class, binary-search towards the original and walk the boundary with steps projected onto --schema; for tree models. Minimum-perturbation, no ε budget.",
         Citation = "Brendel et al. 2018; Chen et al. 2020",
         Factory = s => new TabularBoundary(s.MaxQueries),

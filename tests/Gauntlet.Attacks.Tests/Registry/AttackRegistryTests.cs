@@ -1,6 +1,7 @@
 using Gauntlet.Attacks.BlackBox;
 using Gauntlet.Attacks.Evasion;
 using Gauntlet.Attacks.Registry;
+using Gauntlet.Attacks.Tabular;
 
 namespace Gauntlet.Attacks.Tests.Registry;
 
@@ -27,6 +28,8 @@ public class AttackRegistryTests
         ["uniform-noise"] = typeof(RandomNoise),
         ["salt-and-pepper"] = typeof(RandomNoise),
         ["spatial"] = typeof(SpatialTransform),
+        ["lowprofool"] = typeof(LowProFool),
+        ["tabular-boundary"] = typeof(TabularBoundary),
         // A universal patch is trained over a data set: listed, but no evasion factory.
         ["patch"] = null,
     };

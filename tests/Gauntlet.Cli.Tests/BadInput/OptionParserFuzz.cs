@@ -80,10 +80,11 @@ public sealed class OptionParserFuzz(ITestOutputHelper output) : IDisposable
     // The last argument that keeps a command from starting real work once parsing has passed.
     private static string[] Guard(string command, string[] args, string missing) => command switch
     {
-        "train" or "eval" or "attack" or "audit" or "certify" or "federated" or "federated-client" => [.. args, "--data", missing],
+        "train" or "eval" or "attack" or "audit" or "certify" or "federated" or "federated-client" or "explain" or "fairness" => [.. args, "--data", missing],
         "bench" => [.. args, "--repeats", "0"],
         "llm-scan" => [.. args, "--target", missing],
-        "llm-target" or "guard" => [.. args, "--listen", "not-an-address"],
+        "llm-target" or "guard" or "serve" => [.. args, "--listen", "not-an-address"],
+        "demo" => [.. args, "--seed", "not-a-number"],
         _ => args,
     };
 }
