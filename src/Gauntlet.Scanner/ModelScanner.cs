@@ -192,8 +192,20 @@ public static class ModelScanner
         var head = new byte[(int)Math.Min(FormatDetector.HeadLength, stream.Length)];
         stream.Position = 0;
         stream.ReadExactly(head);
+        var format = FormatDetector.Detect(head, name, stream.Length);
+        if (format == ArtifactFormat.Pickle && head[0] != 0x80
+            && Data.DataFileAnalyzer.KindOf(name) is Data.DataKind.Csv or Data.DataKind.Tsv or Data.DataKind.Json or Data.DataKind.JsonLines)
+        {
+            // A CSV whose header starts with a protocol-0 opcode ("c", "i", "(") reads as a text pickle;
+            // a real protocol 0/1 pickle ends with its STOP opcode '.', a data file (almost) never does.
+            stream.Position = stream.Length - 1;
+            var last = stream.ReadByte();
+            stream.Position = 0;
+            return last != '.';
+        }
+
         stream.Position = 0;
-        return FormatDetector.Detect(head, name, stream.Length) == ArtifactFormat.Unknown;
+        return format == ArtifactFormat.Unknown;
     }
 
     /// <summary>Whether the model analysers run on a file that is not source: models selected, or a binary data file (Parquet, IDX, NPZ, NPY) with PII selected.</summary>

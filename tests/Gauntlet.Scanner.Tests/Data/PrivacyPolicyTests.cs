@@ -44,6 +44,21 @@ public sealed class PrivacyPolicyTests
         Assert.DoesNotContain(report.Findings, f => f.RuleId.StartsWith("privacy.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ACsvWhoseHeaderReadsLikeATextPickle_IsData_ButARenamedPickleIsStillAPickle()
+    {
+        // "c" is protocol 0's GLOBAL opcode: "consent,email\n..." parses as the start of a text pickle.
+        var data = ModelScanner.ScanBytes("consent,email\nyes,ada@example.com\n"u8.ToArray(), "people.csv");
+        Assert.Equal(ArtifactFormat.Csv, data.Format);
+        Assert.DoesNotContain(data.Findings, f => f.RuleId.StartsWith("pickle.", StringComparison.Ordinal));
+        Assert.Contains(data.Findings, f => f.RuleId == "pii.email");
+
+        // A protocol-0 pickle that calls os.system, renamed .csv, ends with STOP and is still analysed as one.
+        var pickle = ModelScanner.ScanBytes("cos\nsystem\n(S'id'\ntR."u8.ToArray(), "people.csv");
+        Assert.Equal(ArtifactFormat.Pickle, pickle.Format);
+        Assert.Contains(pickle.Findings, f => f.Severity == Severity.Critical);
+    }
+
     [Theory]
     [InlineData("allowed_categories: [emails]", "unknown category 'emails'")]
     [InlineData("retention_days: forever", "retention_days must be a whole number")]
